@@ -1,0 +1,138 @@
+# stepvisor: a teaching hypervisor for Intel VT-x.
+#   make run CHAPTER=N [EMU=auto|bochs|qemu] [CMDLINE="scenario=..."]
+#   make test
+# See README.md for the rest.
+
+CHAPTERS := $(sort $(notdir $(wildcard chapters/[0-9][0-9]-*)))
+CHAPTER ?= $(lastword $(CHAPTERS))
+# CHAPTER may be 3, 03 or 03-ept.
+CH := $(firstword $(filter $(CHAPTER) $(CHAPTER)-% 0$(CHAPTER)-%,$(CHAPTERS)))
+EMU ?= auto
+CMDLINE ?=
+PYTHON := /usr/bin/python3
+TOOL := $(PYTHON) tools/stepvisor.py
+BUILD := build
+# V=1 shows the full commands.
+Q := $(if $(V),,@)
+
+CC := gcc
+NASM := nasm
+LD := ld
+OBJCOPY := objcopy
+
+# Freestanding 64-bit code at low addresses: no red zone (exceptions push
+# onto the stack), no SSE (its state is never saved), no libc.
+KERNEL_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding \
+	-fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only -mcmodel=small \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-Icommon/include
+KERNEL_LDFLAGS := -m elf_x86_64 --fatal-warnings -nostdlib -static -z max-page-size=0x1000 \
+	-T common/boot/linker.ld
+NASMFLAGS := -f elf64 -g -F dwarf -Werror
+
+COMMON_C := $(wildcard common/*.c)
+COMMON_ASM := $(wildcard common/boot/*.asm)
+COMMON_OBJS := $(COMMON_C:%.c=$(BUILD)/%.o) $(COMMON_ASM:%.asm=$(BUILD)/%.o)
+
+.PHONY: all images run iso debug test unit bench docs book clean deps-build \
+	deps-run deps-test help
+.DEFAULT_GOAL := all
+
+all: images
+
+help:
+	@sed -n '1,5p' Makefile
+
+# --- the hypervisor images: one per chapter -------------------------------
+
+$(BUILD)/common/%.o: common/%.c | deps-build
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/common/boot/%.o: common/boot/%.asm | deps-build
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
+
+# $(1): chapter directory name, e.g. 01-vmxon
+define chapter_rules
+$(1)_C := $$(wildcard chapters/$(1)/*.c chapters/$(1)/*/*.c)
+$(1)_ASM := $$(wildcard chapters/$(1)/*.asm)
+$(1)_OBJS := $$($(1)_C:chapters/%.c=$(BUILD)/%.o) $$($(1)_ASM:chapters/%.asm=$(BUILD)/%.o)
+
+$(BUILD)/$(1)/%.o: chapters/$(1)/%.c | deps-build
+	@mkdir -p $$(dir $$@)
+	@echo "  CC      $$<"
+	$$(Q)$$(CC) $$(KERNEL_CFLAGS) -Ichapters/$(1) -MMD -MP -c $$< -o $$@
+
+$(BUILD)/$(1)/%.o: chapters/$(1)/%.asm | deps-build
+	@mkdir -p $$(dir $$@)
+	@echo "  NASM    $$<"
+	$$(Q)$$(NASM) $$(NASMFLAGS) -MD $$(@:.o=.d) -MP $$< -o $$@
+
+# The ELF64 keeps the symbols for gdb; loaders get the ELF32 copy.
+$(BUILD)/$(1)/stepvisor.elf64: $$(COMMON_OBJS) $$($(1)_OBJS) common/boot/linker.ld
+	@echo "  LD      $$@"
+	$$(Q)$$(LD) $$(KERNEL_LDFLAGS) -o $$@ $$(COMMON_OBJS) $$($(1)_OBJS)
+
+$(BUILD)/$(1)/stepvisor.elf: $(BUILD)/$(1)/stepvisor.elf64
+	$$(Q)$$(OBJCOPY) -O elf32-i386 $$< $$@
+
+images: $(BUILD)/$(1)/stepvisor.elf
+endef
+$(foreach ch,$(CHAPTERS),$(eval $(call chapter_rules,$(ch))))
+
+# --- guests: flat binaries loaded as multiboot modules ---------------------
+
+GUESTS := $(patsubst guests/%.asm,$(BUILD)/guests/%.bin,$(wildcard guests/*.asm))
+$(BUILD)/guests/%.bin: guests/%.asm | deps-build
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f bin -Werror -MD $(@:.bin=.d) -MP $< -o $@
+images: $(GUESTS)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# --- the front door --------------------------------------------------------
+
+check-chapter:
+	@test -n "$(CH)" || { echo "stepvisor: no chapter '$(CHAPTER)'; have: $(CHAPTERS)"; exit 2; }
+
+run: check-chapter images | deps-run
+	@$(TOOL) run --chapter $(CH) --emu $(EMU) --cmdline "$(CMDLINE)"
+
+iso: check-chapter images | deps-run
+	@$(TOOL) iso --chapter $(CH) --cmdline "$(CMDLINE)"
+
+debug: check-chapter images | deps-run
+	@$(TOOL) debug --chapter $(CH) --emu $(EMU) --cmdline "$(CMDLINE)"
+
+test: images | deps-test
+	$(PYTHON) -m pytest -n 2 tests
+
+bench: images | deps-test
+	@$(TOOL) bench
+
+docs: | deps-docs
+	@mkdir -p $(BUILD)/docs
+	doxygen Doxyfile
+
+book: | deps-book
+	$(PYTHON) book/build.py
+
+clean:
+	rm -rf $(BUILD)
+
+# --- host packages: installed on demand, saying what and why ---------------
+
+deps-build:
+	@tools/deps.sh build
+deps-run:
+	@tools/deps.sh run
+deps-test:
+	@tools/deps.sh test
+deps-docs:
+	@tools/deps.sh docs
+deps-book:
+	@tools/deps.sh book

@@ -1,0 +1,15 @@
+/** @file cmdline.h
+ *  Options on the multiboot command line, as space-separated key=value
+ *  words: "scenario=triple-fault guest_mem=64M". */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** Copies the value of key into value (NUL-terminated); false if absent or
+ *  too long for size. */
+bool cmdline_get(const char *cmdline, const char *key, char *value, size_t size);
+
+/** Parses a size such as "64M", "1G", "4096" or "16K" into bytes; false if
+ *  it is not one. */
+bool parse_size(const char *text, uint64_t *bytes);

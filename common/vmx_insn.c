@@ -1,0 +1,152 @@
+/* VMX instruction wrappers. The instructions report through RFLAGS, which
+ * C cannot see, so each wrapper turns CF and ZF into an enum vmx_status
+ * (GCC's flag-output operands "=@ccc" and "=@ccz"). */
+#include "vmx/vmx_insn.h"
+#include "panic.h"
+#include "printf.h"
+#include "vmx/vmcs_encodings.h"
+#include "vmx/vmx_reasons.h"
+
+static enum vmx_status status_from_flags(uint8_t cf, uint8_t zf)
+{
+    if (cf)
+        return VMX_FAIL_INVALID;
+    if (zf)
+        return VMX_FAIL_VALID;
+    return VMX_SUCCEED;
+}
+
+enum vmx_status vmxon(uint64_t vmxon_region_phys)
+{
+    uint8_t cf, zf;
+    __asm__ volatile("vmxon %[pa]"
+                     : "=@ccc"(cf), "=@ccz"(zf)
+                     : [pa] "m"(vmxon_region_phys)
+                     : "memory");
+    return status_from_flags(cf, zf);
+}
+
+enum vmx_status vmxoff(void)
+{
+    uint8_t cf, zf;
+    __asm__ volatile("vmxoff" : "=@ccc"(cf), "=@ccz"(zf)::"memory");
+    return status_from_flags(cf, zf);
+}
+
+enum vmx_status vmclear(uint64_t vmcs_phys)
+{
+    uint8_t cf, zf;
+    __asm__ volatile("vmclear %[pa]"
+                     : "=@ccc"(cf), "=@ccz"(zf)
+                     : [pa] "m"(vmcs_phys)
+                     : "memory");
+    return status_from_flags(cf, zf);
+}
+
+enum vmx_status vmptrld(uint64_t vmcs_phys)
+{
+    uint8_t cf, zf;
+    __asm__ volatile("vmptrld %[pa]"
+                     : "=@ccc"(cf), "=@ccz"(zf)
+                     : [pa] "m"(vmcs_phys)
+                     : "memory");
+    return status_from_flags(cf, zf);
+}
+
+enum vmx_status vmread(uint64_t field, uint64_t *value)
+{
+    uint8_t cf, zf;
+    uint64_t v = 0;
+    __asm__ volatile("vmread %[field], %[v]"
+                     : [v] "=r"(v), "=@ccc"(cf), "=@ccz"(zf)
+                     : [field] "r"(field)
+                     : "memory");
+    *value = v;
+    return status_from_flags(cf, zf);
+}
+
+enum vmx_status vmwrite(uint64_t field, uint64_t value)
+{
+    uint8_t cf, zf;
+    __asm__ volatile("vmwrite %[v], %[field]"
+                     : "=@ccc"(cf), "=@ccz"(zf)
+                     : [field] "r"(field), [v] "r"(value)
+                     : "memory");
+    return status_from_flags(cf, zf);
+}
+
+enum vmx_status vmlaunch(void)
+{
+    uint8_t cf, zf;
+    __asm__ volatile("vmlaunch" : "=@ccc"(cf), "=@ccz"(zf)::"memory");
+    return status_from_flags(cf, zf);
+}
+
+enum vmx_status vmresume(void)
+{
+    uint8_t cf, zf;
+    __asm__ volatile("vmresume" : "=@ccc"(cf), "=@ccz"(zf)::"memory");
+    return status_from_flags(cf, zf);
+}
+
+enum vmx_status invept(uint64_t type, const struct invept_descriptor *d)
+{
+    uint8_t cf, zf;
+    __asm__ volatile("invept %[desc], %[type]"
+                     : "=@ccc"(cf), "=@ccz"(zf)
+                     : [desc] "m"(*d), [type] "r"(type)
+                     : "memory");
+    return status_from_flags(cf, zf);
+}
+
+enum vmx_status invvpid(uint64_t type, const struct invvpid_descriptor *d)
+{
+    uint8_t cf, zf;
+    __asm__ volatile("invvpid %[desc], %[type]"
+                     : "=@ccc"(cf), "=@ccz"(zf)
+                     : [desc] "m"(*d), [type] "r"(type)
+                     : "memory");
+    return status_from_flags(cf, zf);
+}
+
+const char *vmx_status_name(enum vmx_status s)
+{
+    switch (s) {
+    case VMX_SUCCEED: return "VMsucceed";
+    case VMX_FAIL_INVALID: return "VMfailInvalid";
+    case VMX_FAIL_VALID: return "VMfailValid";
+    }
+    return "unknown VMX status";
+}
+
+const char *vmx_failure_reason(enum vmx_status s)
+{
+    static char reason[128];
+    uint64_t error = 0;
+    if (s == VMX_FAIL_VALID && vmread(VM_INSTRUCTION_ERROR, &error) == VMX_SUCCEED)
+        ksnprintf(reason, sizeof reason, "VMfailValid, VM-instruction error %lu (%s)",
+                  error, vm_instruction_error_name((uint32_t)error));
+    else if (s == VMX_FAIL_INVALID)
+        ksnprintf(reason, sizeof reason,
+                  "VMfailInvalid (no current VMCS, or the operand is invalid)");
+    else
+        ksnprintf(reason, sizeof reason, "%s", vmx_status_name(s));
+    return reason;
+}
+
+uint64_t vmcs_read(uint32_t field)
+{
+    uint64_t value;
+    enum vmx_status s = vmread(field, &value);
+    if (s != VMX_SUCCEED)
+        panic("VMREAD of field 0x%x failed: %s", field, vmx_failure_reason(s));
+    return value;
+}
+
+void vmcs_write(uint32_t field, uint64_t value)
+{
+    enum vmx_status s = vmwrite(field, value);
+    if (s != VMX_SUCCEED)
+        panic("VMWRITE of 0x%lx to field 0x%x failed: %s", value, field,
+              vmx_failure_reason(s));
+}

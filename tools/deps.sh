@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Installs the host packages a make target needs, saying what and why.
+# Usage: tools/deps.sh build|run|test|docs|book|debug
+# On Debian and Ubuntu it runs apt-get (through sudo when not root); on
+# other systems it lists what is missing and stops.
+set -euo pipefail
+
+# package: why it is needed
+declare -A WHY=(
+  [gcc]="compiles the hypervisor"
+  [binutils]="links it (ld, objcopy)"
+  [make]="drives the build"
+  [nasm]="assembles the boot stub and the guests"
+  [grub-pc-bin]="makes the bootable ISO that Bochs boots"
+  [grub-common]="provides grub-mkrescue"
+  [xorriso]="writes the ISO image"
+  [mtools]="lets grub-mkrescue build its boot image"
+  [bochs]="emulates an Intel CPU with VMX and EPT (no VT-x needed on the host)"
+  [bochsbios]="the BIOS Bochs boots"
+  [vgabios]="the video BIOS Bochs boots"
+  [bochs-term]="runs Bochs headless (its terminal display)"
+  [qemu-system-x86]="runs the image with KVM on Intel hosts, and the no-VMX test"
+  [python3]="runs the launcher and the tests"
+  [python3-pytest]="runs the tests"
+  [python3-pytest-xdist]="runs the tests on both cores"
+  [clang]="builds the fuzz targets"
+  [doxygen]="builds the API documentation"
+  [pandoc]="renders the book"
+  [gdb]="debugs the hypervisor"
+)
+
+BUILD_PKGS="gcc binutils make nasm grub-pc-bin grub-common xorriso mtools python3"
+RUN_PKGS="$BUILD_PKGS bochs bochsbios vgabios bochs-term qemu-system-x86"
+case "${1:-}" in
+  build) want="$BUILD_PKGS" ;;
+  run) want="$RUN_PKGS" ;;
+  debug) want="$RUN_PKGS gdb" ;;
+  test) want="$RUN_PKGS python3-pytest python3-pytest-xdist clang pandoc" ;;
+  docs) want="doxygen" ;;
+  book) want="pandoc python3" ;;
+  *) echo "usage: $0 build|run|debug|test|docs|book" >&2; exit 2 ;;
+esac
+
+installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  missing=""
+  for p in $want; do command -v "${p%%-*}" >/dev/null 2>&1 || missing="$missing $p"; done
+  [ -z "$missing" ] && exit 0
+  echo "stepvisor: this is not a Debian or Ubuntu system, so nothing is installed automatically." >&2
+  echo "stepvisor: please install the equivalents of these Debian packages:" >&2
+  for p in $want; do echo "  $p: ${WHY[$p]}" >&2; done
+  exit 1
+fi
+
+missing=""
+for p in $want; do installed "$p" || missing="$missing $p"; done
+[ -z "$missing" ] && exit 0
+
+echo "stepvisor: installing missing packages for 'make ${1}':"
+for p in $missing; do echo "  $p: ${WHY[$p]}"; done
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || {
+    echo "stepvisor: not root and no sudo: install them as root with" >&2
+    echo "  apt-get install$missing" >&2
+    exit 1
+  }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "stepvisor: installed:$missing"

@@ -1,0 +1,361 @@
+#!/usr/bin/env python3
+"""stepvisor's launcher: boots a chapter's image under Bochs or QEMU.
+
+The Makefile's run, iso, debug and bench targets call this file, and the
+test harness imports it, so there is one way to boot a chapter.
+
+Image format (see README.md): a multiboot1 ELF32. QEMU loads it with
+-kernel; Bochs (like real hardware) boots a GRUB ISO holding it. Guests
+travel as multiboot modules, scenarios as the multiboot command line.
+"""
+import argparse
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build"
+
+# Bochs's CPU models with VMX, EPT and unrestricted guest (see
+# ../shared/notes/emulators.md for the table of models).
+DEFAULT_BOCHS_MODEL = "corei7_haswell_4770"
+BOCHS_MEGS = 256
+QEMU_MEGS = 256
+# QEMU's isa-debug-exit turns the value V the image writes into exit
+# status (V << 1) | 1; common/include/run_end.h picks V.
+QEMU_EXIT_PASS = (0x10 << 1) | 1
+QEMU_EXIT_FAIL = (0x11 << 1) | 1
+KVM_NESTED = Path("/sys/module/kvm_intel/parameters/nested")
+
+
+def chapters():
+    return sorted(p.name for p in (ROOT / "chapters").iterdir()
+                  if p.is_dir() and p.name[:2].isdigit())
+
+
+def resolve_chapter(name):
+    """'3', '03' or '03-ept' -> '03-ept'."""
+    name = str(name)
+    for ch in chapters():
+        if name in (ch, ch[:2], ch[:2].lstrip("0")):
+            return ch
+    raise SystemExit(f"stepvisor: no chapter '{name}'; have: {' '.join(chapters())}")
+
+
+def kernel(chapter):
+    return BUILD / chapter / "stepvisor.elf"
+
+
+def modules(chapter):
+    """The files a chapter boots with, listed in chapters/NN-*/modules,
+    one path relative to build/ a line."""
+    listing = ROOT / "chapters" / chapter / "modules"
+    if not listing.exists():
+        return []
+    return [BUILD / line.strip() for line in listing.read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def _digest(paths, *extra):
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(str(p).encode())
+        h.update(Path(p).read_bytes())
+    for e in extra:
+        h.update(str(e).encode())
+    return h.hexdigest()[:16]
+
+
+def build_iso(chapter, cmdline=""):
+    """A GRUB ISO that boots chapter with cmdline; cached by content, so
+    each scenario's ISO is made once (about 0.2 s with few GRUB modules)."""
+    files = [kernel(chapter)] + modules(chapter)
+    for f in files:
+        if not f.exists():
+            raise SystemExit(f"stepvisor: {f} is missing; run 'make images'")
+    iso = BUILD / "iso" / f"{chapter}-{_digest(files, cmdline)}.iso"
+    if iso.exists():
+        return iso
+    iso.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=iso.parent) as tmp:
+        boot = Path(tmp) / "root" / "boot"
+        (boot / "grub").mkdir(parents=True)
+        shutil.copy(files[0], boot / "stepvisor.elf")
+        lines = ["set timeout=0", "set default=0", 'menuentry "stepvisor" {',
+                 f"  multiboot /boot/stepvisor.elf {cmdline}".rstrip()]
+        for m in files[1:]:
+            shutil.copy(m, boot / m.name)
+            lines.append(f"  module /boot/{m.name} {m.name}")
+        lines += ["  boot", "}"]
+        (boot / "grub" / "grub.cfg").write_text("\n".join(lines) + "\n")
+        out = Path(tmp) / "out.iso"
+        r = subprocess.run(
+            ["grub-mkrescue", "--install-modules=multiboot normal iso9660 biosdisk",
+             "--fonts=", "--locales=", "--themes=", "--compress=no",
+             "-o", str(out), str(Path(tmp) / "root")],
+            capture_output=True, text=True)
+        if r.returncode != 0:
+            raise SystemExit(f"stepvisor: grub-mkrescue failed:\n{r.stderr}")
+        os.replace(out, iso)  # atomic: parallel test workers may race
+    return iso
+
+
+@dataclass
+class RunResult:
+    """What one boot produced: the serial log and how the emulator ended."""
+    emulator: str
+    log: str
+    exit_code: "int | None"
+    timed_out: bool
+    seconds: float
+    workdir: Path
+
+    @property
+    def lines(self):
+        return [line.rstrip("\r") for line in self.log.splitlines()]
+
+    @property
+    def verdict(self):
+        """The last PASS or FAIL line, or None if the run gave none."""
+        for line in reversed(self.lines):
+            if line == "PASS" or line.startswith("FAIL: "):
+                return line
+        return None
+
+
+def _bochsrc(iso, com1, log, cpu_model, megs):
+    return f"""\
+display_library: term
+megs: {megs}
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+cpu: model={cpu_model}, count=1, ips=80000000, reset_on_triple_fault=0
+ata0-master: type=cdrom, path={iso}, status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev={com1}
+port_e9_hack: enabled=1
+log: {log}
+panic: action=fatal
+error: action=report
+info: action=report
+debug: action=ignore
+clock: sync=none, time0=946684800
+speaker: enabled=0
+sound: driver=dummy
+"""
+
+
+def _supervise(cmd, com1, timeout, live, env=None):
+    """Runs cmd in its own process group, streaming com1 when live, and
+    kills the whole group with SIGKILL at the timeout (Bochs ignores
+    SIGTERM). Returns (exit code or None, timed out, seconds)."""
+    start = time.monotonic()
+    with open(com1.parent / "emulator.out", "wb") as out:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True,
+                                cwd=com1.parent, env=env)
+        shown = 0
+        timed_out = False
+        while proc.poll() is None:
+            if time.monotonic() - start > timeout:
+                timed_out = True
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                break
+            if live:
+                shown = _show_new(com1, shown)
+            time.sleep(0.05)
+        if live:
+            _show_new(com1, shown)
+    code = None if timed_out else proc.returncode
+    return code, timed_out, time.monotonic() - start
+
+
+def _show_new(path, shown):
+    if path.exists():
+        data = path.read_bytes()[shown:]
+        if data:
+            sys.stdout.write(data.decode(errors="replace").replace("\r", ""))
+            sys.stdout.flush()
+            return shown + len(data)
+    return shown
+
+
+def _fresh_workdir(workdir):
+    workdir = Path(workdir)
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True)
+    return workdir
+
+
+def run_bochs(chapter, cmdline="", workdir=None, cpu_model=DEFAULT_BOCHS_MODEL,
+              timeout=120, live=False):
+    iso = build_iso(chapter, cmdline)
+    workdir = _fresh_workdir(workdir or BUILD / "run" / chapter)
+    com1 = workdir / "com1.log"
+    com1.touch()
+    (workdir / "bochsrc").write_text(
+        _bochsrc(iso, com1, workdir / "bochs.log", cpu_model, BOCHS_MEGS))
+    # Bochs's debugger stops at t=0: these commands let it run, then quit.
+    (workdir / "cmds.rc").write_text("continue\nquit\n")
+    env = dict(os.environ, TERM="vt100")
+    cmd = ["bochs", "-q", "-f", "bochsrc", "-rc", "cmds.rc"]
+    code, timed_out, secs = _supervise(cmd, com1, timeout, live, env)
+    return RunResult("bochs", com1.read_text(errors="replace"), code, timed_out,
+                     secs, workdir)
+
+
+def _qemu_cmd(chapter, cmdline, accel, serial):
+    mods = ",".join(f"{m} {m.name}" for m in modules(chapter))
+    cmd = ["qemu-system-x86_64", "-kernel", str(kernel(chapter)),
+           "-append", cmdline, "-m", str(QEMU_MEGS), "-display", "none",
+           "-no-reboot", "-serial", serial,
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if mods:
+        cmd += ["-initrd", mods]
+    if accel == "kvm":
+        cmd += ["-accel", "kvm", "-cpu", "host"]
+    else:
+        # TCG has no VMX: the image must say so and FAIL.
+        cmd += ["-accel", "tcg", "-cpu", "max"]
+    return cmd
+
+
+def run_qemu(chapter, cmdline="", workdir=None, accel="tcg", timeout=120,
+             live=False):
+    workdir = _fresh_workdir(workdir or BUILD / "run" / chapter)
+    com1 = workdir / "com1.log"
+    com1.touch()
+    cmd = _qemu_cmd(chapter, cmdline, accel, f"file:{com1}")
+    code, timed_out, secs = _supervise(cmd, com1, timeout, live)
+    return RunResult(f"qemu-{accel}", com1.read_text(errors="replace"), code,
+                     timed_out, secs, workdir)
+
+
+def host_vmx():
+    """(True, why) if this host can run stepvisor under QEMU+KVM."""
+    try:
+        flags = next((line for line in Path("/proc/cpuinfo").read_text().splitlines()
+                      if line.startswith("flags")), "").split()
+    except OSError:
+        flags = []
+    if "vmx" not in flags:
+        vendor = "AMD" if "svm" in flags else "this"
+        return False, f"the host CPU has no VMX ({vendor} CPU)"
+    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        return False, "the host has VMX but /dev/kvm is missing or not accessible"
+    nested = KVM_NESTED.read_text().strip() if KVM_NESTED.exists() else "N"
+    if nested not in ("Y", "1"):
+        return False, f"the host has VMX but nested KVM is off ({KVM_NESTED} = {nested})"
+    return True, "the host has VMX and nested KVM"
+
+
+def choose_emulator(emu):
+    if emu == "bochs":
+        return "bochs", "EMU=bochs was asked for"
+    if emu == "qemu":
+        ok, why = host_vmx()
+        return ("qemu-kvm" if ok else "qemu-tcg"), (
+            f"EMU=qemu was asked for; {why}" +
+            ("" if ok else ", so QEMU runs without KVM and without VMX"))
+    ok, why = host_vmx()
+    if ok:
+        return "qemu-kvm", f"{why}: QEMU with KVM is the fast path"
+    return "bochs", f"{why}: Bochs emulates VMX with EPT in software"
+
+
+def run(chapter, emu, cmdline, timeout, live=True):
+    if emu == "bochs":
+        return run_bochs(chapter, cmdline, timeout=timeout, live=live)
+    return run_qemu(chapter, cmdline, accel="kvm" if emu == "qemu-kvm" else "tcg",
+                    timeout=timeout, live=live)
+
+
+def cmd_run(args):
+    chapter = resolve_chapter(args.chapter)
+    emu, why = choose_emulator(args.emu)
+    print(f"stepvisor: running chapter {chapter} under {emu}: {why}", flush=True)
+    r = run(chapter, emu, args.cmdline, args.timeout)
+    if r.timed_out:
+        print(f"stepvisor: no verdict after {args.timeout} s; {emu} killed")
+        return 1
+    print(f"stepvisor: {emu} stopped after {r.seconds:.1f} s; log in "
+          f"{r.workdir.relative_to(ROOT)}/com1.log")
+    if r.verdict is None:
+        print("stepvisor: the run ended without a PASS or FAIL line")
+        return 1
+    return 0 if r.verdict == "PASS" else 1
+
+
+def cmd_iso(args):
+    chapter = resolve_chapter(args.chapter)
+    iso = build_iso(chapter, args.cmdline)
+    dest = BUILD / chapter / "stepvisor.iso"
+    shutil.copy(iso, dest)
+    print(f"stepvisor: {dest.relative_to(ROOT)}")
+    return 0
+
+
+def cmd_debug(args):
+    chapter = resolve_chapter(args.chapter)
+    emu, why = choose_emulator(args.emu)
+    elf64 = BUILD / chapter / "stepvisor.elf64"
+    print(f"stepvisor: debugging chapter {chapter} under {emu}: {why}")
+    if emu == "qemu-kvm":
+        port = "1234"
+        cmd = _qemu_cmd(chapter, args.cmdline, "kvm", "stdio")
+        cmd += ["-gdb", f"tcp:127.0.0.1:{port}", "-S"]
+        qemu = subprocess.Popen(cmd, start_new_session=True)
+        try:
+            subprocess.run(["gdb", "-q", str(elf64),
+                            "-ex", "set architecture i386:x86-64",
+                            "-ex", f"target remote 127.0.0.1:{port}",
+                            "-ex", "break chapter_main", "-ex", "continue"])
+        finally:
+            os.killpg(qemu.pid, signal.SIGKILL)
+        return 0
+    if emu == "qemu-tcg":
+        print("stepvisor: QEMU without KVM has no VMX; debugging under Bochs instead")
+    # Bochs has no gdb stub: its own debugger takes the terminal.
+    iso = build_iso(chapter, args.cmdline)
+    workdir = _fresh_workdir(BUILD / "debug" / chapter)
+    (workdir / "bochsrc").write_text(
+        _bochsrc(iso, workdir / "com1.log", workdir / "bochs.log",
+                 DEFAULT_BOCHS_MODEL, BOCHS_MEGS))
+    syms = subprocess.run(["nm", str(elf64)], capture_output=True, text=True).stdout
+    addr = {s.split()[2]: s.split()[0] for s in syms.splitlines()
+            if len(s.split()) == 3}
+    print("stepvisor: Bochs debugger. Useful commands:")
+    print(f"  lb 0x{addr.get('chapter_main', '0')}   (break at chapter_main)")
+    print("  c, s, r, sreg, creg, info tab, x /8gx ADDR, q")
+    print(f"  serial output goes to {(workdir / 'com1.log').relative_to(ROOT)}")
+    print(f"  symbols: nm {elf64.relative_to(ROOT)}")
+    return subprocess.run(["bochs", "-q", "-f", "bochsrc"], cwd=workdir,
+                          env=dict(os.environ, TERM="vt100")).returncode
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="stepvisor")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    for name in ("run", "iso", "debug"):
+        s = sub.add_parser(name)
+        s.add_argument("--chapter", required=True)
+        s.add_argument("--cmdline", default="")
+        if name != "iso":
+            s.add_argument("--emu", default="auto", choices=["auto", "bochs", "qemu"])
+        if name == "run":
+            s.add_argument("--timeout", type=int, default=300)
+    args = p.parse_args(argv)
+    return {"run": cmd_run, "iso": cmd_iso, "debug": cmd_debug}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
