@@ -10,7 +10,7 @@
 #define GDT_KERNEL_DATA_SELECTOR 0x10
 #define GDT_TSS_SELECTOR 0x18
 
-/** IST slot used for #DF and #MC, so a blown stack still reports. */
+/** IST slot for double faults and machine checks, so a blown stack still reports. */
 #define IST_EMERGENCY 1
 
 /** Loads the GDT, reloads every segment register, loads TR. */
