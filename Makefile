@@ -105,11 +105,14 @@ run: check-chapter images | deps-run
 iso: check-chapter images | deps-run
 	@$(TOOL) iso --chapter $(CH) --cmdline "$(CMDLINE)"
 
-debug: check-chapter images | deps-run
+debug: check-chapter images | deps-debug
 	@$(TOOL) debug --chapter $(CH) --emu $(EMU) --cmdline "$(CMDLINE)"
 
 test: images | deps-test
 	$(PYTHON) -m pytest -n 2 tests
+
+unit: | deps-test
+	$(PYTHON) -m pytest -q tests/test_unit.py
 
 bench: images | deps-test
 	@$(TOOL) bench
@@ -134,5 +137,7 @@ deps-test:
 	@tools/deps.sh test
 deps-docs:
 	@tools/deps.sh docs
+deps-debug:
+	@tools/deps.sh debug
 deps-book:
 	@tools/deps.sh book

@@ -20,7 +20,7 @@ def test_vmxon_and_capabilities_under_bochs(bochs):
         "  secondary processor-based controls: yes",
         "  VMX-preemption timer: yes, one tick every 2^0 TSC cycles",
         "  activity states: HLT yes, shutdown yes, wait-for-SIPI yes",
-        "  EPT: yes, 4-level walk, write-back yes, 2 MiB pages yes, 1 GiB pages yes, "
+        "  EPT: yes, 4-level walk yes, write-back yes, 2 MiB pages yes, 1 GiB pages yes, "
         "accessed and dirty flags yes, INVEPT yes",
         "  VPID: yes",
         "  unrestricted guest: yes",

@@ -56,9 +56,9 @@ void vmx_print_capabilities(void)
             yes_no(misc & VMX_MISC_ACTIVITY_SHUTDOWN),
             yes_no(misc & VMX_MISC_ACTIVITY_WAIT_FOR_SIPI));
     if (ept)
-        kprintf("  EPT: yes, %s-level walk, write-back %s, 2 MiB pages %s, "
+        kprintf("  EPT: yes, 4-level walk %s, write-back %s, 2 MiB pages %s, "
                 "1 GiB pages %s, accessed and dirty flags %s, INVEPT %s\n",
-                (ept_vpid & EPT_CAP_PAGE_WALK_4) ? "4" : "no 4",
+                yes_no(ept_vpid & EPT_CAP_PAGE_WALK_4),
                 yes_no(ept_vpid & EPT_CAP_MEMORY_TYPE_WB),
                 yes_no(ept_vpid & EPT_CAP_PDE_2MB),
                 yes_no(ept_vpid & EPT_CAP_PDPTE_1GB),

@@ -26,7 +26,7 @@ uint64_t apply_fixed_bits(uint64_t value, uint64_t fixed0, uint64_t fixed1);
 void vmx_fix_control_registers(void);
 
 /** The VMXON region, 4 KiB-aligned, with IA32_VMX_BASIC's revision
- *  identifier in its first 32 bits (or a wrong one, to show the failure). */
+ *  identifier in bits 30:0 (or a wrong one, to show the failure). */
 uint64_t vmxon_region_create(bool corrupt_revision);
 /** Executes VMXON; on failure returns the reason in words, else NULL. */
 const char *vmx_enter(uint64_t vmxon_region);

@@ -1,6 +1,6 @@
 /* VMXON and VMXOFF. Intel SDM Vol. 3C, "VMXON Region" and "Enabling and
  * Entering VMX Operation": the VMXON region is a 4 KiB-aligned block of the
- * size IA32_VMX_BASIC gives, whose first 31 bits hold the VMCS revision
+ * size IA32_VMX_BASIC gives, whose bits 30:0 of the first 32-bit word hold the VMCS revision
  * identifier; the processor keeps its own VMX state there. */
 #include "msr.h"
 #include "cpu.h"

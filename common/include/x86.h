@@ -85,3 +85,11 @@
 #define VECTOR_VE 20
 #define VECTOR_CP 21
 #define EXCEPTION_VECTORS 32
+
+/** Linear addresses are 48 bits wide with 4-level paging: bits 63:47 must
+ *  all equal bit 47 (Intel SDM Vol. 1, "Canonical Addressing"). */
+static inline int is_canonical(unsigned long long address)
+{
+    long long sign_extended = (long long)(address << 16) >> 16;
+    return (unsigned long long)sign_extended == address;
+}

@@ -1,22 +1,7 @@
+// sources: common/vmx_reasons.c
 /* Host-side checks of the exit-reason and VM-instruction-error names. */
-#include <stdio.h>
-#include <string.h>
-
+#include "check.h"
 #include "vmx/vmx_reasons.h"
-
-static int passed, failed;
-
-#define CHECK_STR(expr, want)                                              \
-    do {                                                                   \
-        const char *got_ = (expr);                                         \
-        if (got_ != NULL && strcmp(got_, (want)) == 0) {                   \
-            passed++;                                                      \
-        } else {                                                           \
-            failed++;                                                      \
-            printf("FAIL %s:%d: %s: got \"%s\", want \"%s\"\n", __FILE__, \
-                   __LINE__, #expr, got_ ? got_ : "(null)", (want));       \
-        }                                                                  \
-    } while (0)
 
 int main(void)
 {
@@ -47,6 +32,5 @@ int main(void)
     CHECK_STR(vm_instruction_error_name(14), "unknown VM-instruction error");
     CHECK_STR(vm_instruction_error_name(29), "unknown VM-instruction error");
 
-    printf("test_vmx_reasons: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return CHECK_DONE("test_vmx_reasons");
 }

@@ -1,0 +1,77 @@
+/* Control-register accesses. A guest write to a CR0 or CR4 bit that the
+ * guest/host mask owns exits ("Guest/Host Masks and Read Shadows for CR0
+ * and CR4"); reads of owned bits return the read shadow without an exit.
+ * The owned bits are those VMX fixes: the guest sees the values it wrote
+ * in the shadow, while the real register keeps what VMX needs. */
+#include "cpu.h"
+#include "exits.h"
+#include "msr.h"
+#include "printf.h"
+#include "x86.h"
+#include "vmx/vmcs_encodings.h"
+#include "vmx/vmx_controls.h"
+#include "vmx/vmx_insn.h"
+
+static uint64_t vmx_fixed(uint64_t value, uint32_t fixed0_msr, uint32_t fixed1_msr)
+{
+    return (value | rdmsr(fixed0_msr)) & rdmsr(fixed1_msr);
+}
+
+static enum exit_action guest_write_cr0(uint64_t value)
+{
+    /* In IA-32e mode, clearing CR0.PG is a #GP ("MOV—Move to/from Control
+     * Registers"). */
+    if (!(value & CR0_PG)) {
+        kprintf("cr: guest tried to clear CR0.PG in 64-bit mode: #GP\n");
+        vcpu_inject_exception(VECTOR_GP, true, 0);
+        return EXIT_RESUME;
+    }
+    uint64_t real = vmx_fixed(value, IA32_VMX_CR0_FIXED0, IA32_VMX_CR0_FIXED1);
+    kprintf("cr: guest writes CR0 = 0x%lx, runs with 0x%lx\n", value, real);
+    vmcs_write(CR0_READ_SHADOW, value);
+    vmcs_write(GUEST_CR0, real);
+    vcpu_skip_instruction();
+    return EXIT_RESUME;
+}
+
+static enum exit_action guest_write_cr4(uint64_t value)
+{
+    /* CPUID hides VMX from the guest, so CR4.VMXE is a reserved bit to it. */
+    if (value & CR4_VMXE) {
+        kprintf("cr: guest tried to set CR4.VMXE, but VMX is hidden from it: #GP\n");
+        vcpu_inject_exception(VECTOR_GP, true, 0);
+        return EXIT_RESUME;
+    }
+    uint64_t real = vmx_fixed(value, IA32_VMX_CR4_FIXED0, IA32_VMX_CR4_FIXED1);
+    kprintf("cr: guest writes CR4 = 0x%lx, runs with 0x%lx\n", value, real);
+    vmcs_write(CR4_READ_SHADOW, value);
+    vmcs_write(GUEST_CR4, real);
+    vcpu_skip_instruction();
+    return EXIT_RESUME;
+}
+
+enum exit_action handle_cr_access(struct vcpu *v)
+{
+    uint64_t q = vmcs_read(EXIT_QUALIFICATION);
+    unsigned cr = q & CR_QUAL_NUMBER_MASK;
+    unsigned access = (q & CR_QUAL_ACCESS_TYPE_MASK) >> CR_QUAL_ACCESS_TYPE_SHIFT;
+    unsigned gpr = (q & CR_QUAL_GPR_MASK) >> CR_QUAL_GPR_SHIFT;
+
+    if (access == CR_QUAL_ACCESS_MOV_TO_CR && cr == 0)
+        return guest_write_cr0(vcpu_gpr_read(v, gpr));
+    if (access == CR_QUAL_ACCESS_MOV_TO_CR && cr == 4)
+        return guest_write_cr4(vcpu_gpr_read(v, gpr));
+    if (access == CR_QUAL_ACCESS_CLTS)
+        return guest_write_cr0(vmcs_read(CR0_READ_SHADOW) & ~CR0_TS);
+    if (access == CR_QUAL_ACCESS_LMSW) {
+        /* LMSW loads CR0[3:0] but cannot clear PE. */
+        uint64_t msw = (q & CR_QUAL_LMSW_SOURCE_MASK) >> CR_QUAL_LMSW_SOURCE_SHIFT;
+        uint64_t low = CR0_PE | CR0_MP | CR0_EM | CR0_TS;
+        uint64_t old = vmcs_read(CR0_READ_SHADOW);
+        return guest_write_cr0((old & ~low) | (msw & low) | (old & CR0_PE));
+    }
+    kprintf("cr: unexpected access type %u to CR%u, exit qualification 0x%lx\n",
+            access, cr, q);
+    vcpu_dump_registers(v);
+    return vcpu_end(v, false, "unexpected control-register access to CR%u", cr);
+}
