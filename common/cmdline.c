@@ -2,7 +2,8 @@
 #include "cmdline.h"
 #include "kstring.h"
 
-bool cmdline_get(const char *cmdline, const char *key, char *value, size_t size)
+/* The value of key and its length, or NULL if the key is absent. */
+static const char *find_value(const char *cmdline, const char *key, size_t *len)
 {
     size_t klen = strlen(key);
     for (const char *w = cmdline; *w; w++) {
@@ -10,16 +11,28 @@ bool cmdline_get(const char *cmdline, const char *key, char *value, size_t size)
             w[klen] != '=')
             continue;
         const char *v = w + klen + 1;
-        size_t len = 0;
-        while (v[len] && v[len] != ' ')
-            len++;
-        if (len + 1 > size)
-            return false;
-        memcpy(value, v, len);
-        value[len] = '\0';
-        return true;
+        for (*len = 0; v[*len] && v[*len] != ' ';)
+            (*len)++;
+        return v;
     }
-    return false;
+    return 0;
+}
+
+bool cmdline_has(const char *cmdline, const char *key)
+{
+    size_t len;
+    return find_value(cmdline, key, &len) != 0;
+}
+
+bool cmdline_get(const char *cmdline, const char *key, char *value, size_t size)
+{
+    size_t len;
+    const char *v = find_value(cmdline, key, &len);
+    if (!v || len + 1 > size)
+        return false;
+    memcpy(value, v, len);
+    value[len] = '\0';
+    return true;
 }
 
 bool parse_size(const char *text, uint64_t *bytes)
@@ -29,9 +42,10 @@ bool parse_size(const char *text, uint64_t *bytes)
     if (*p < '0' || *p > '9')
         return false;
     for (; *p >= '0' && *p <= '9'; p++) {
-        if (n > UINT64_MAX / 10)
+        uint64_t digit = (uint64_t)(*p - '0');
+        if (n > (UINT64_MAX - digit) / 10)
             return false;
-        n = n * 10 + (uint64_t)(*p - '0');
+        n = n * 10 + digit;
     }
     unsigned shift = 0;
     switch (*p) {

@@ -65,6 +65,19 @@ void page_allocator_init(struct page_allocator *a,
         e = e > PAGE_ALLOC_CEILING ? PAGE_ALLOC_CEILING : e;
         add_free(a, align_up(s, PAGE), align_down(e, PAGE));
     }
+    /* Firmware maps may overlap or split one run of RAM in two: merge, so
+     * no page is counted twice and runs may cross the old boundaries. */
+    sort_ranges(a);
+    size_t merged = 0;
+    for (size_t i = 0; i < a->count; i++) {
+        if (merged && a->free[i].start <= a->free[merged - 1].end) {
+            if (a->free[i].end > a->free[merged - 1].end)
+                a->free[merged - 1].end = a->free[i].end;
+        } else {
+            a->free[merged++] = a->free[i];
+        }
+    }
+    a->count = merged;
     for (size_t i = 0; i < n_reserved; i++)
         carve(a, reserved[i].start, reserved[i].end);
     sort_ranges(a);
@@ -73,7 +86,7 @@ void page_allocator_init(struct page_allocator *a,
 uint64_t page_allocator_alloc(struct page_allocator *a, uint64_t pages,
                               uint64_t align)
 {
-    if (pages == 0 || align < PAGE || (align & (align - 1)))
+    if (pages == 0 || pages > UINT64_MAX / PAGE || align < PAGE || (align & (align - 1)))
         return 0;
     uint64_t size = pages * PAGE;
     for (size_t i = 0; i < a->count; i++) {

@@ -4,6 +4,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Widths beyond this are clamped: no console line is that long. */
+#define MAX_WIDTH 4096
+
 struct spec {
     bool left;   /* '-' */
     bool zero;   /* '0' */
@@ -29,15 +32,18 @@ static void pad(struct out *o, char c, int n)
         emit(o, c);
 }
 
-static void emit_field(struct out *o, const struct spec *s, const char *sign,
+/* prefix ("-" or "0x") goes before zero padding, after space padding. */
+static void emit_field(struct out *o, const struct spec *s, const char *prefix,
                        const char *body, int len)
 {
-    int signlen = sign ? 1 : 0;
-    int fill = s->width - len - signlen;
+    int prefixlen = 0;
+    while (prefix && prefix[prefixlen])
+        prefixlen++;
+    int fill = s->width - len - prefixlen;
     if (!s->left && !s->zero)
         pad(o, ' ', fill);
-    if (sign)
-        emit(o, *sign);
+    for (int i = 0; i < prefixlen; i++)
+        emit(o, prefix[i]);
     if (!s->left && s->zero)
         pad(o, '0', fill);
     for (int i = 0; i < len; i++)
@@ -47,7 +53,7 @@ static void emit_field(struct out *o, const struct spec *s, const char *sign,
 }
 
 static void emit_number(struct out *o, const struct spec *s, uint64_t v,
-                        unsigned base, bool upper, bool negative)
+                        unsigned base, bool upper, const char *prefix)
 {
     const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     char buf[24];
@@ -56,7 +62,7 @@ static void emit_number(struct out *o, const struct spec *s, uint64_t v,
         buf[sizeof buf - 1 - len++] = digits[v % base];
         v /= base;
     } while (v);
-    emit_field(o, s, negative ? "-" : 0, buf + sizeof buf - len, len);
+    emit_field(o, s, prefix, buf + sizeof buf - len, len);
 }
 
 int format(printf_sink sink, void *ctx, const char *fmt, va_list ap)
@@ -78,7 +84,8 @@ int format(printf_sink sink, void *ctx, const char *fmt, va_list ap)
                 break;
         }
         for (; fmt[1] >= '0' && fmt[1] <= '9'; fmt++)
-            s.width = s.width * 10 + (fmt[1] - '0');
+            if (s.width < MAX_WIDTH)
+                s.width = s.width * 10 + (fmt[1] - '0');
         if (fmt[1] == '.') {
             fmt++;
             s.precision = 0;
@@ -87,7 +94,8 @@ int format(printf_sink sink, void *ctx, const char *fmt, va_list ap)
                 fmt++;
             }
             for (; fmt[1] >= '0' && fmt[1] <= '9'; fmt++)
-                s.precision = s.precision * 10 + (fmt[1] - '0');
+                if (s.precision < MAX_WIDTH)
+                    s.precision = s.precision * 10 + (fmt[1] - '0');
         }
         /* Length: -2 hh, -1 h, 0 int, 1 l, 2 ll or z (both 64-bit here). */
         int longs = 0;
@@ -122,7 +130,7 @@ int format(printf_sink sink, void *ctx, const char *fmt, va_list ap)
             else if (longs <= -2)
                 i = (signed char)i;
             emit_number(&o, &s, i < 0 ? -(uint64_t)i : (uint64_t)i, 10, false,
-                        i < 0);
+                        i < 0 ? "-" : 0);
             break;
         case 'u':
         case 'x':
@@ -132,19 +140,17 @@ int format(printf_sink sink, void *ctx, const char *fmt, va_list ap)
                 u = (unsigned short)u;
             else if (longs <= -2)
                 u = (unsigned char)u;
-            emit_number(&o, &s, u, *fmt == 'u' ? 10 : 16, *fmt == 'X', false);
+            emit_number(&o, &s, u, *fmt == 'u' ? 10 : 16, *fmt == 'X', 0);
             break;
         case 'p':
-            emit(&o, '0');
-            emit(&o, 'x');
-            emit_number(&o, &s, (uintptr_t)va_arg(ap, void *), 16, false, false);
+            emit_number(&o, &s, (uintptr_t)va_arg(ap, void *), 16, false, "0x");
             break;
         case 's': {
             const char *str = va_arg(ap, const char *);
             if (!str)
                 str = "(null)";
             int len = 0;
-            while (str[len] && (s.precision < 0 || len < s.precision))
+            while ((s.precision < 0 || len < s.precision) && str[len])
                 len++;
             s.zero = false;
             emit_field(&o, &s, 0, str, len);

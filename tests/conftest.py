@@ -60,6 +60,14 @@ class Log:
         if line in self.lines:
             self._fail(f"unexpected line: {line!r}")
 
+    def emulator_log_has(self, text):
+        """Bochs's own log (bochs.log) has a line containing text: the
+        emulated CPU's word on why it refused a VM entry."""
+        path = self.result.workdir / "bochs.log"
+        log = path.read_text(errors="replace") if path.exists() else ""
+        if text not in log:
+            self._fail(f"bochs.log lacks {text!r}")
+
     def match(self, pattern):
         """The first line matching the regular expression; its match."""
         rx = re.compile(pattern)

@@ -12,7 +12,9 @@
 noreturn void chapter_main(const struct boot_info *info)
 {
     char scenario[SCENARIO_MAX] = "normal";
-    cmdline_get(info->cmdline, "scenario", scenario, sizeof scenario);
+    if (cmdline_has(info->cmdline, "scenario") &&
+        !cmdline_get(info->cmdline, "scenario", scenario, sizeof scenario))
+        run_fail("scenario name too long: at most %d characters", SCENARIO_MAX - 1);
     kprintf("stepvisor chapter 1: VMXON (scenario %s)\n", scenario);
 
     bool bad_revision = strcmp(scenario, "bad-revision") == 0;

@@ -20,7 +20,9 @@ noreturn void chapter_main(const struct boot_info *info)
 {
     static struct vcpu vcpu;
     char name[SCENARIO_MAX] = "normal";
-    cmdline_get(info->cmdline, "scenario", name, sizeof name);
+    if (cmdline_has(info->cmdline, "scenario") &&
+        !cmdline_get(info->cmdline, "scenario", name, sizeof name))
+        run_fail("scenario name too long: at most %d characters", SCENARIO_MAX - 1);
     kprintf("stepvisor chapter 2: VMCS (scenario %s)\n", name);
     const struct scenario *scenario = scenario_find(name);
     if (!scenario) {

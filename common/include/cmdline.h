@@ -10,6 +10,9 @@
  *  too long for size. */
 bool cmdline_get(const char *cmdline, const char *key, char *value, size_t size);
 
+/** True if key=... is on the command line, whatever its length. */
+bool cmdline_has(const char *cmdline, const char *key);
+
 /** Parses a size such as "64M", "1G", "4096" or "16K" into bytes; false if
  *  it is not one. */
 bool parse_size(const char *text, uint64_t *bytes);

@@ -27,7 +27,9 @@ void page_allocator_init(struct page_allocator *a,
                          const struct phys_range *available, size_t n_available,
                          const struct phys_range *reserved, size_t n_reserved);
 
-/** First fit: the lowest free run of pages at the alignment; 0 if none. */
+/** First fit: the lowest free run of pages at the alignment; 0 if none.
+ *  Pages skipped to reach the alignment stay free, unless all
+ *  PAGE_ALLOC_MAX_RANGES slots are in use: then they are lost. */
 uint64_t page_allocator_alloc(struct page_allocator *a, uint64_t pages,
                               uint64_t align);
 

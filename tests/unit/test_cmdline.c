@@ -123,10 +123,9 @@ static void not_sizes(void)
     NOT_A_SIZE("18014398509481984K");
 }
 
-#ifdef KNOWN_BUGS
-/* Bugs found by these tests and not yet fixed; build with -DKNOWN_BUGS
- * (UNIT_CFLAGS=-DKNOWN_BUGS for tests/test_unit.py) to see them fail. */
-static void known_bugs(void)
+/* Once a bug, now fixed: twenty digits just above UINT64_MAX must not
+ * wrap around. */
+static void edge_cases(void)
 {
     /* Twenty digits just above UINT64_MAX pass the overflow check and
      * wrap: 2^64 parses as 0, 2^64 + 1 as 1. */
@@ -134,7 +133,6 @@ static void known_bugs(void)
     NOT_A_SIZE("18446744073709551617");
     NOT_A_SIZE("18446744073709551616K");
 }
-#endif
 
 int main(void)
 {
@@ -142,8 +140,6 @@ int main(void)
     value_sizes();
     sizes();
     not_sizes();
-#ifdef KNOWN_BUGS
-    known_bugs();
-#endif
+    edge_cases();
     return CHECK_DONE("test_cmdline");
 }

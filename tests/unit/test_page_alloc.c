@@ -368,13 +368,10 @@ static void randomized(void)
     CHECK_EQ_U64(reversed.model_mismatches, 0);
 }
 
-#ifdef KNOWN_BUGS
-/* Bugs found by these tests and not yet fixed; build with -DKNOWN_BUGS
- * (UNIT_CFLAGS=-DKNOWN_BUGS for tests/test_unit.py) to see them fail. */
-static void known_bugs(void)
+/* Maps as firmware gives them: overlapping, split, and absurd requests. */
+static void untidy_maps(void)
 {
-    /* Overlapping available entries (some firmware reports them) are
-     * counted twice and the same pages handed out twice. */
+    /* Overlapping available entries must not be counted twice. */
     const struct phys_range overlap[] = {{0x100000, 0x104000},
                                          {0x102000, 0x106000}};
     init(overlap, N(overlap), NULL, 0);
@@ -389,6 +386,18 @@ static void known_bugs(void)
     init(adjacent, N(adjacent), NULL, 0);
     CHECK_EQ_U64(page_allocator_alloc(&a, 512, 2 * MiB), 2 * MiB);
 
+    /* pages * 4096 must not wrap: 2^52 pages is no request to grant. */
+    const struct phys_range avail[] = {{1 * MiB, 8 * MiB}};
+    init(avail, N(avail), NULL, 0);
+    CHECK_EQ_U64(page_allocator_alloc(&a, 1ull << 52, PAGE), 0);
+    CHECK_EQ_U64(page_allocator_alloc(&a, (1ull << 52) + 1, PAGE), 0);
+}
+
+#ifdef KNOWN_BUGS
+/* A documented limitation (page_alloc.h), kept visible: build with
+ * -DKNOWN_BUGS (UNIT_CFLAGS=-DKNOWN_BUGS for tests/test_unit.py). */
+static void known_bugs(void)
+{
     /* With the range table full, the pages skipped to reach an aligned
      * run are dropped instead of staying free. */
     struct phys_range many[PAGE_ALLOC_MAX_RANGES];
@@ -400,12 +409,6 @@ static void known_bugs(void)
     CHECK_EQ_U64(page_allocator_alloc(&a, 1, 2 * MiB), 6 * MiB);
     CHECK_EQ_U64(before - page_allocator_free_bytes(&a), PAGE);
     CHECK_EQ_U64(page_allocator_alloc(&a, 1, PAGE), 4 * MiB + PAGE);
-
-    /* pages * 4096 wraps: 2^52 pages "succeed" with no memory at all. */
-    const struct phys_range avail[] = {{1 * MiB, 8 * MiB}};
-    init(avail, N(avail), NULL, 0);
-    CHECK_EQ_U64(page_allocator_alloc(&a, 1ull << 52, PAGE), 0);
-    CHECK_EQ_U64(page_allocator_alloc(&a, (1ull << 52) + 1, PAGE), 0);
 }
 #endif
 
@@ -417,6 +420,7 @@ int main(void)
     invalid_requests();
     out_of_memory();
     randomized();
+    untidy_maps();
 #ifdef KNOWN_BUGS
     known_bugs();
 #endif
