@@ -35,7 +35,7 @@ case "${1:-}" in
   build) want="$BUILD_PKGS" ;;
   run) want="$RUN_PKGS" ;;
   debug) want="$RUN_PKGS gdb" ;;
-  test) want="$RUN_PKGS python3-pytest python3-pytest-xdist clang pandoc" ;;
+  test) want="$RUN_PKGS python3-pytest python3-pytest-xdist pandoc doxygen" ;;
   docs) want="doxygen" ;;
   book) want="pandoc python3" ;;
   *) echo "usage: $0 build|run|debug|test|docs|book" >&2; exit 2 ;;
