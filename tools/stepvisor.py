@@ -342,6 +342,32 @@ def cmd_debug(args):
                           env=dict(os.environ, TERM="vt100")).returncode
 
 
+def _bochs_ticks(workdir):
+    """Emulated instructions until the run ended: the timestamp of Bochs's
+    last log line (with clock: sync=none, one tick per instruction)."""
+    last = None
+    for line in (workdir / "bochs.log").read_text(errors="replace").splitlines():
+        if line[:11].isdigit():
+            last = int(line[:11])
+    return last
+
+
+def cmd_bench(args):
+    """Costs that are deterministic under Bochs: VM exits and emulated
+    instructions per chapter's normal run (seconds are shown, not compared)."""
+    rows = []
+    for chapter in chapters():
+        r = run_bochs(chapter, "", workdir=BUILD / "bench" / chapter, timeout=args.timeout)
+        exits = next((line.split()[-1] for line in r.lines if line.startswith("VM exits:")),
+                     "-")
+        rows.append((chapter, r.verdict or "no verdict", exits, _bochs_ticks(r.workdir),
+                     r.seconds))
+    print(f"{'chapter':<12} {'verdict':<8} {'VM exits':>9} {'instructions':>14} {'seconds':>8}")
+    for chapter, verdict, exits, ticks, secs in rows:
+        print(f"{chapter:<12} {verdict[:8]:<8} {exits:>9} {ticks or 0:>14,} {secs:>8.1f}")
+    return 0 if all(row[1] == "PASS" for row in rows) else 1
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="stepvisor")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -353,8 +379,11 @@ def main(argv=None):
             s.add_argument("--emu", default="auto", choices=["auto", "bochs", "qemu"])
         if name == "run":
             s.add_argument("--timeout", type=int, default=300)
+    s = sub.add_parser("bench")
+    s.add_argument("--timeout", type=int, default=300)
     args = p.parse_args(argv)
-    return {"run": cmd_run, "iso": cmd_iso, "debug": cmd_debug}[args.cmd](args)
+    return {"run": cmd_run, "iso": cmd_iso, "debug": cmd_debug,
+            "bench": cmd_bench}[args.cmd](args)
 
 
 if __name__ == "__main__":
