@@ -223,7 +223,10 @@ static bool guest_ss_rpl(const struct vmcs_snapshot *s)
 static bool guest_cs_type(const struct vmcs_snapshot *s)
 {
     unsigned type = s->seg[SEG_CS].access_rights & AR_TYPE_MASK;
-    return (type & AR_TYPE_CODE) && (type & AR_TYPE_ACCESSED);
+    /* An unrestricted guest may also use a read/write accessed data type. */
+    bool data_ok = unrestricted(s) && type == (AR_TYPE_DATA_WRITABLE | AR_TYPE_ACCESSED) &&
+                   dpl(&s->seg[SEG_CS]) == 0;
+    return ((type & AR_TYPE_CODE) && (type & AR_TYPE_ACCESSED)) || data_ok;
 }
 
 static bool guest_segments_present(const struct vmcs_snapshot *s)
@@ -383,7 +386,7 @@ const struct entry_rule entry_rules[] = {
     {GUEST_SEGS, "guest TR selector must have TI = 0", guest_tr_ti},
     {GUEST_SEGS, "a usable guest LDTR selector must have TI = 0", guest_ldtr_ti},
     {GUEST_SEGS, "guest SS.RPL must equal CS.RPL", guest_ss_rpl},
-    {GUEST_SEGS, "guest CS type must be accessed code (9, 11, 13 or 15)", guest_cs_type},
+    {GUEST_SEGS, "guest CS type must be accessed code (9, 11, 13 or 15), or 3 for an unrestricted guest", guest_cs_type},
     {GUEST_SEGS, "guest CS and every usable SS, DS, ES, FS, GS must be present code or data segments (P = 1, S = 1)", guest_segments_present},
     {GUEST_SEGS, "reserved bits of guest access rights must be 0", guest_access_rights_reserved},
     {GUEST_SEGS, "in an IA-32e mode guest, CS.L = 1 requires CS.D = 0", guest_cs_l_and_d},

@@ -176,9 +176,9 @@ static void test_formula_on_every_msr(void)
     };
     for (unsigned c = 0; c < CPUS; c++) {
         const struct cpu_caps *cpu = cpus[c];
-        const uint64_t msrs[] = {cpu->pin,      cpu->proc,      cpu->proc2,
-                                 cpu->exit,     cpu->entry,     cpu->true_pin,
-                                 cpu->true_proc, cpu->true_exit, cpu->true_entry};
+        const uint64_t msrs[] = {cpu->pin, cpu->proc, cpu->proc2, cpu->exit, cpu->entry,
+                                 cpu->true_pin, cpu->true_proc, cpu->true_exit,
+                                 cpu->true_entry};
         for (unsigned m = 0; m < sizeof msrs / sizeof msrs[0]; m++) {
             uint64_t cap = msrs[m];
             if (cap == 0) /* a TRUE MSR this CPU does not have */

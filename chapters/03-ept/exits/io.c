@@ -1,0 +1,67 @@
+/* I/O instructions. Both I/O bitmaps are all ones, so every port exits;
+ * "Exit Qualification for I/O Instructions" says which port, which way,
+ * how wide. Two tiny devices: the debug port 0xE9 and just enough of COM1
+ * for a polling driver's output. Chapter 4 emulates a real UART. */
+#include "console.h"
+#include "exits.h"
+#include "printf.h"
+#include "uart16550.h"
+#include "vmx/vmcs_encodings.h"
+#include "vmx/vmx_controls.h"
+#include "vmx/vmx_insn.h"
+
+#define COM1_PORTS 8
+#define ALL_ONES 0xFFFFFFFFu
+
+static void guest_console_putc(struct vcpu *v, char c)
+{
+    if (c != '\n' && c != '\r')
+        v->console[v->console_len++] = c;
+    if (c == '\n' || v->console_len == GUEST_CONSOLE_LINE) {
+        v->console[v->console_len] = '\0';
+        kprintf("guest console: %s\n", v->console);
+        v->console_len = 0;
+    }
+}
+
+static void port_out(struct vcpu *v, uint16_t port, uint32_t value)
+{
+    if (port == DEBUGCON_PORT || port == COM1_BASE + UART_THR)
+        guest_console_putc(v, (char)value);
+    else if (port < COM1_BASE || port >= COM1_BASE + COM1_PORTS)
+        kprintf("io: OUT 0x%x to port 0x%x: no device there, ignored\n", value, port);
+    /* Other COM1 registers (line and modem control...) take no effect. */
+}
+
+static uint32_t port_in(uint16_t port)
+{
+    if (port == COM1_BASE + UART_LSR)
+        return UART_LSR_THR_EMPTY | UART_LSR_TX_EMPTY; /* always ready */
+    if (port >= COM1_BASE && port < COM1_BASE + COM1_PORTS)
+        return 0;
+    kprintf("io: IN from port 0x%x: no device there, reads as all ones\n", port);
+    return ALL_ONES;
+}
+
+enum exit_action handle_io(struct vcpu *v)
+{
+    uint64_t q = vmcs_read(EXIT_QUALIFICATION);
+    unsigned size = (q & IO_QUAL_SIZE_MASK) + 1; /* 1, 2 or 4 bytes */
+    uint16_t port = (uint16_t)((q & IO_QUAL_PORT_MASK) >> IO_QUAL_PORT_SHIFT);
+    uint32_t mask = size == 4 ? ALL_ONES : (1u << (8 * size)) - 1;
+
+    if (q & IO_QUAL_STRING) {
+        kprintf("io: string I/O (INS/OUTS) at port 0x%x is not emulated here\n", port);
+        return vcpu_end(v, false, "string I/O to port 0x%x is not emulated", port);
+    }
+    if (q & IO_QUAL_DIRECTION_IN) {
+        uint64_t value = port_in(port) & mask;
+        /* IN to AL or AX keeps the rest of RAX; IN to EAX zeroes bits 63:32. */
+        uint64_t rax = size == 4 ? 0 : v->gpr[GPR_RAX] & ~(uint64_t)mask;
+        v->gpr[GPR_RAX] = rax | value;
+    } else {
+        port_out(v, port, (uint32_t)v->gpr[GPR_RAX] & mask);
+    }
+    vcpu_skip_instruction();
+    return EXIT_RESUME;
+}

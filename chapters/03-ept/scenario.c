@@ -1,0 +1,85 @@
+/* The scenarios of this chapter, a row each. The broken-VMCS rows each
+ * break one field so that the software checker names the rule and the CPU
+ * refuses the VM entry: VMfailValid for controls and host state, a failed
+ * entry (exit reason 33) for guest state. */
+#include "scenario.h"
+#include "kstring.h"
+#include "printf.h"
+#include "x86.h"
+#include "vmx/access_rights.h"
+#include "vmx/vmcs_encodings.h"
+#include "vmx/vmx_insn.h"
+
+#define BAD_ACTIVITY_STATE 5
+#define BAD_LINK_POINTER 0
+
+static void set_guest_cr0_pg_without_pe(void)
+{
+    vmcs_write(GUEST_CR0, (vmcs_read(GUEST_CR0) | CR0_PG) & ~CR0_PE);
+}
+
+static void clear_guest_rflags(void)
+{
+    vmcs_write(GUEST_RFLAGS, 0); /* bit 1 must be 1 */
+}
+
+static void set_bad_activity_state(void)
+{
+    vmcs_write(GUEST_ACTIVITY_STATE, BAD_ACTIVITY_STATE);
+}
+
+static void set_bad_link_pointer(void)
+{
+    vmcs_write(VMCS_LINK_POINTER, BAD_LINK_POINTER);
+}
+
+static void make_guest_tr_unusable(void)
+{
+    vmcs_write(GUEST_TR_ACCESS_RIGHTS, AR_UNUSABLE);
+}
+
+static void clear_host_tr_selector(void)
+{
+    vmcs_write(HOST_TR_SELECTOR, 0);
+}
+
+static void clear_host_cr4_vmxe(void)
+{
+    vmcs_write(HOST_CR4, vmcs_read(HOST_CR4) & ~CR4_VMXE);
+}
+
+static void clear_pin_based_controls(void)
+{
+    vmcs_write(PIN_BASED_VM_EXECUTION_CONTROLS, 0); /* drops default-1 bits */
+}
+
+static const struct scenario scenarios[] = {
+    {"normal", GUEST_NORMAL, 0, "real mode to long mode, memory across page sizes, MMIO"},
+    {"isolation", GUEST_ISOLATION, 0, "the guest looks for the hypervisor and cannot reach it"},
+    {"out-of-ram", GUEST_OUT_OF_RAM, 0, "a read above guest RAM: an EPT violation"},
+    {"bad-mmio", GUEST_BAD_MMIO, 0, "an MMIO instruction the decoder does not know"},
+    {"hang", GUEST_HANG, 0, "a guest in an endless loop, stopped by the watchdog"},
+    {"bad-guest-cr0", GUEST_NORMAL, set_guest_cr0_pg_without_pe, "guest CR0.PG set, PE clear"},
+    {"bad-guest-rflags", GUEST_NORMAL, clear_guest_rflags, "guest RFLAGS bit 1 cleared"},
+    {"bad-activity-state", GUEST_NORMAL, set_bad_activity_state, "guest activity state 5"},
+    {"bad-link-pointer", GUEST_NORMAL, set_bad_link_pointer, "VMCS link pointer 0"},
+    {"bad-guest-tr", GUEST_NORMAL, make_guest_tr_unusable, "guest TR unusable"},
+    {"bad-host-tr", GUEST_NORMAL, clear_host_tr_selector, "host TR selector 0"},
+    {"bad-host-cr4", GUEST_NORMAL, clear_host_cr4_vmxe, "host CR4.VMXE cleared"},
+    {"bad-controls", GUEST_NORMAL, clear_pin_based_controls, "pin-based controls 0"},
+};
+
+const struct scenario *scenario_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++)
+        if (strcmp(scenarios[i].name, name) == 0)
+            return &scenarios[i];
+    return 0;
+}
+
+void scenario_list(void)
+{
+    kprintf("scenarios:\n");
+    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++)
+        kprintf("  %-20s %s\n", scenarios[i].name, scenarios[i].shows);
+}

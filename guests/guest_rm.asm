@@ -1,0 +1,301 @@
+; guest_rm: the test guest of chapter 3. Loaded at 0000:7C00 like a boot
+; sector and entered in real mode, it switches itself to protected mode and
+; then to long mode with page tables of its own, as an OS loader does; then
+; it touches its memory and the MMIO test device. RDI = the program to run
+; (chapters/03-ept/guest.h), RSI = the size of guest RAM.
+
+org 0x7C00
+
+; Programs (enum guest_program).
+GUEST_NORMAL        equ 0
+GUEST_ISOLATION     equ 1
+GUEST_OUT_OF_RAM    equ 2
+GUEST_BAD_MMIO      equ 3
+GUEST_HANG          equ 4
+
+HYPERCALL_PRINT     equ 1
+HYPERCALL_REPORT    equ 2
+HYPERCALL_EXIT      equ 3
+DEBUGCON_PORT       equ 0xE9
+
+CR0_PE              equ 1 << 0
+CR0_PG              equ 1 << 31
+CR4_PAE             equ 1 << 5
+IA32_EFER           equ 0xC0000080
+EFER_LME            equ 1 << 8
+PTE_PRESENT_WRITABLE equ 0x3
+PTE_LARGE           equ 0x80
+LARGE_PAGE          equ 0x200000
+IDENTITY_PDS        equ 4               ; map the low 4 GiB, devices included
+
+PML4_GPA            equ 0x10000         ; the guest's own page tables
+PDPT_GPA            equ 0x11000
+PD_GPA              equ 0x12000
+PAGE_TABLES_SIZE    equ 6 * 4096
+
+TEST_DEVICE         equ 0xFE000000      ; chapters/03-ept/test_device.h
+TD_ID               equ 0x00
+TD_VERSION          equ 0x04
+TD_SCRATCH          equ 0x08
+TD_ACCESSES         equ 0x10
+
+SMALL_PAGE_GPA      equ 0x9000          ; EPT maps the first 2 MiB in 4 KiB pages
+LARGE_PAGE_GPA      equ 0x2000000       ; 32 MiB: inside a 2 MiB EPT page
+ABOVE_RAM_GPA       equ 0x10000000      ; 256 MiB: no RAM there
+FAR_GPA             equ 0xC0000000      ; 3 GiB: nothing there either
+SEARCH_START        equ 0x100000
+SEARCH_LENGTH       equ 0x400000
+
+CODE32              equ 0x08
+DATA                equ 0x10
+CODE64              equ 0x18
+
+%macro PRINT 1                          ; PRINT label: a string with label.len
+    mov edi, %1
+    mov esi, %1.len
+    mov eax, HYPERCALL_PRINT
+    vmcall
+%endmacro
+
+%macro REPORT 2                         ; REPORT label, value
+    mov rsi, %2
+    mov edi, %1
+    mov eax, HYPERCALL_REPORT
+    vmcall
+%endmacro
+
+%macro EXIT 1
+    mov edi, %1
+    mov eax, HYPERCALL_EXIT
+    vmcall
+%endmacro
+
+; --- 16-bit real mode -------------------------------------------------------
+bits 16
+start:
+    cli
+    xor ax, ax
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    mov sp, 0x7C00
+    mov [program], edi
+    mov [ram_size], esi
+    mov si, msg_real
+    call print16
+
+    lgdt [gdt_ptr]
+    mov eax, cr0
+    or eax, CR0_PE
+    mov cr0, eax
+    jmp dword CODE32:protected_mode
+
+print16:                                ; si: NUL-terminated string
+    mov dx, DEBUGCON_PORT
+.next:
+    lodsb
+    test al, al
+    jz .done
+    out dx, al
+    jmp .next
+.done:
+    ret
+
+; --- 32-bit protected mode --------------------------------------------------
+bits 32
+protected_mode:
+    mov ax, DATA
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    mov esp, 0x7C00
+    mov esi, msg_protected
+    mov dx, DEBUGCON_PORT
+.print:
+    lodsb
+    test al, al
+    jz .printed
+    out dx, al
+    jmp .print
+.printed:
+
+    ; Identity-map the low 4 GiB with 2 MiB pages.
+    mov edi, PML4_GPA
+    xor eax, eax
+    mov ecx, PAGE_TABLES_SIZE / 4
+    rep stosd
+    mov dword [PML4_GPA], PDPT_GPA + PTE_PRESENT_WRITABLE
+    xor ecx, ecx
+.pdpt:
+    mov eax, ecx
+    shl eax, 12
+    add eax, PD_GPA + PTE_PRESENT_WRITABLE
+    mov [PDPT_GPA + ecx * 8], eax
+    inc ecx
+    cmp ecx, IDENTITY_PDS
+    jb .pdpt
+    xor ecx, ecx
+.pd:
+    mov eax, ecx
+    shl eax, 21
+    or eax, PTE_PRESENT_WRITABLE | PTE_LARGE
+    mov [PD_GPA + ecx * 8], eax
+    inc ecx
+    cmp ecx, IDENTITY_PDS * 512
+    jb .pd
+
+    mov eax, PML4_GPA
+    mov cr3, eax
+    mov eax, cr4
+    or eax, CR4_PAE
+    mov cr4, eax
+    mov ecx, IA32_EFER
+    rdmsr
+    or eax, EFER_LME
+    wrmsr
+    mov eax, cr0
+    or eax, CR0_PG
+    mov cr0, eax
+    jmp CODE64:long_mode
+
+; --- 64-bit long mode -------------------------------------------------------
+bits 64
+long_mode:
+    mov ax, DATA
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    mov rsp, 0x7C00
+    PRINT msg_long
+    mov eax, [program]
+    cmp eax, GUEST_ISOLATION
+    je isolation
+    cmp eax, GUEST_OUT_OF_RAM
+    je out_of_ram
+    cmp eax, GUEST_BAD_MMIO
+    je bad_mmio
+    cmp eax, GUEST_HANG
+    je hang
+
+normal:
+    ; Memory behind 4 KiB and 2 MiB EPT pages, and the last bytes of RAM.
+    mov rax, 0x1122334455667788
+    mov [SMALL_PAGE_GPA], rax
+    mov [LARGE_PAGE_GPA], rax
+    mov ebx, [ram_size]
+    mov [rbx - 8], rax
+    xor ecx, ecx
+    cmp [SMALL_PAGE_GPA], rax
+    jne .bad
+    inc ecx
+    cmp [LARGE_PAGE_GPA], rax
+    jne .bad
+    inc ecx
+    cmp [rbx - 8], rax
+    jne .bad
+    inc ecx
+.bad:
+    REPORT l_memory, rcx
+    lea rax, [rbx - 8]
+    REPORT l_last, rax
+
+    ; The MMIO test device, with the MOV forms a driver uses.
+    mov rbx, TEST_DEVICE
+    mov eax, [rbx + TD_ID]
+    REPORT l_id, rax
+    movzx eax, byte [rbx + TD_VERSION]
+    REPORT l_version, rax
+    mov rax, 0x0123456789ABCDEF
+    mov [rbx + TD_SCRATCH], rax
+    mov rcx, [rbx + TD_SCRATCH]
+    REPORT l_scratch64, rcx
+    mov dword [rbx + TD_SCRATCH], 0xCAFEF00D
+    mov byte [rbx + TD_SCRATCH + 4], 0x5A
+    mov ah, 0x77
+    mov [rbx + TD_SCRATCH + 5], ah
+    movzx edx, word [rbx + TD_SCRATCH + 4]
+    REPORT l_scratch16, rdx
+    mov rcx, [rbx + TD_SCRATCH]
+    REPORT l_scratch, rcx
+    mov rax, [rbx + TD_ACCESSES]
+    REPORT l_accesses, rax
+    PRINT msg_done
+    EXIT 0
+
+; Look for the hypervisor's canary, as chapter 2's guest found it, then try
+; addresses outside guest RAM. The pattern is built from two immediates so
+; this code does not match it.
+isolation:
+    mov r8, 'STEPVISO'
+    mov r9, 'R-CANARY'
+    mov rsi, SEARCH_START
+    mov rcx, SEARCH_LENGTH
+.search:
+    cmp [rsi], r8
+    jne .next
+    cmp [rsi + 8], r9
+    jne .next
+    cmp byte [rsi + 16], ':'
+    je .found
+.next:
+    inc rsi
+    loop .search
+    PRINT msg_no_canary
+    mov rax, 0x6865726520776173         ; "was here"
+    mov rdi, FAR_GPA
+    mov [rdi], rax                      ; an EPT violation: ends the guest
+    PRINT msg_far_worked
+    EXIT 0
+.found:
+    PRINT msg_canary
+    EXIT 0
+
+out_of_ram:
+    mov rax, [ABOVE_RAM_GPA]
+    PRINT msg_far_worked
+    EXIT 0
+
+bad_mmio:
+    mov rbx, TEST_DEVICE
+    add dword [rbx + TD_SCRATCH], 1     ; read-modify-write: not a MOV
+    EXIT 0
+
+hang:
+    jmp hang
+
+; --- data -------------------------------------------------------------------
+align 8
+gdt:
+    dq 0
+    dq 0x00CF9A000000FFFF               ; CODE32: 32-bit code, 4 GiB
+    dq 0x00CF92000000FFFF               ; DATA: data, 4 GiB
+    dq 0x00AF9A000000FFFF               ; CODE64: 64-bit code
+gdt_end:
+gdt_ptr:
+    dw gdt_end - gdt - 1
+    dd gdt
+
+program:        dd 0
+ram_size:       dd 0
+
+msg_real:       db "real mode: hello from 16-bit code at 0000:7C00", 10, 0
+msg_protected:  db "protected mode: 32-bit code, paging off", 10, 0
+msg_long:       db "long mode: 64-bit code on the guest's own page tables"
+.len            equ $ - msg_long
+msg_done:       db "memory and MMIO checks done"
+.len            equ $ - msg_done
+msg_no_canary:  db "no hypervisor canary in guest memory; trying GPA 0xC0000000"
+.len            equ $ - msg_no_canary
+msg_canary:     db "found the hypervisor's canary in guest memory"
+.len            equ $ - msg_canary
+msg_far_worked: db "a write outside guest RAM worked?"
+.len            equ $ - msg_far_worked
+
+l_memory:       db "memory checks passed (4 KiB EPT page, 2 MiB EPT page, end of RAM)", 0
+l_last:         db "last qword of RAM at GPA", 0
+l_id:           db "test device ID", 0
+l_version:      db "test device version", 0
+l_scratch64:    db "scratch after a 64-bit store", 0
+l_scratch16:    db "scratch bytes 4-5 after byte stores", 0
+l_scratch:      db "scratch after 32-bit and byte stores", 0
+l_accesses:     db "test device accesses", 0
