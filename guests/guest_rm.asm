@@ -40,7 +40,7 @@ TD_SCRATCH          equ 0x08
 TD_ACCESSES         equ 0x10
 
 SMALL_PAGE_GPA      equ 0x9000          ; EPT maps the first 2 MiB in 4 KiB pages
-LARGE_PAGE_GPA      equ 0x2000000       ; 32 MiB: inside a 2 MiB EPT page
+LARGE_PAGE_GPA      equ 0x300000        ; 3 MiB: inside a 2 MiB EPT page
 ABOVE_RAM_GPA       equ 0x10000000      ; 256 MiB: no RAM there
 FAR_GPA             equ 0xC0000000      ; 3 GiB: nothing there either
 SEARCH_START        equ 0x100000

@@ -48,10 +48,11 @@ bool run_guest(struct vcpu *v)
             vcpu_end(v, false, "%s failed: %s", insn, why);
             return false;
         }
-        v->launched = true;
         v->exits++;
-
         uint32_t reason = (uint32_t)vmcs_read(EXIT_REASON);
+        /* A failed entry leaves the VMCS clear: the next try is VMLAUNCH. */
+        if (!(reason & EXIT_REASON_VM_ENTRY_FAILURE))
+            v->launched = true;
         uint32_t basic = reason & EXIT_REASON_BASIC_MASK;
         if (basic < EXIT_REASON_COUNT)
             v->exit_counts[basic]++;

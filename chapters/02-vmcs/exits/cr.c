@@ -20,9 +20,9 @@ static uint64_t vmx_fixed(uint64_t value, uint32_t fixed0_msr, uint32_t fixed1_m
 static enum exit_action guest_write_cr0(uint64_t value)
 {
     /* In IA-32e mode, clearing CR0.PG is a #GP ("MOV—Move to/from Control
-     * Registers"). */
-    if (!(value & CR0_PG)) {
-        kprintf("cr: guest tried to clear CR0.PG in 64-bit mode: #GP\n");
+     * Registers"), and so is PG without PE anywhere. */
+    if (!(value & CR0_PG) || !(value & CR0_PE)) {
+        kprintf("cr: guest tried to clear CR0.PG or CR0.PE in 64-bit mode: #GP\n");
         vcpu_inject_exception(VECTOR_GP, true, 0);
         return EXIT_RESUME;
     }
@@ -39,6 +39,13 @@ static enum exit_action guest_write_cr4(uint64_t value)
     /* CPUID hides VMX from the guest, so CR4.VMXE is a reserved bit to it. */
     if (value & CR4_VMXE) {
         kprintf("cr: guest tried to set CR4.VMXE, but VMX is hidden from it: #GP\n");
+        vcpu_inject_exception(VECTOR_GP, true, 0);
+        return EXIT_RESUME;
+    }
+    /* Bits this CPU cannot set in VMX operation are reserved to the guest. */
+    if (value & ~rdmsr(IA32_VMX_CR4_FIXED1)) {
+        kprintf("cr: guest tried to set CR4 bits 0x%lx this CPU does not allow: #GP\n",
+                value & ~rdmsr(IA32_VMX_CR4_FIXED1));
         vcpu_inject_exception(VECTOR_GP, true, 0);
         return EXIT_RESUME;
     }
@@ -61,8 +68,6 @@ enum exit_action handle_cr_access(struct vcpu *v)
         return guest_write_cr0(vcpu_gpr_read(v, gpr));
     if (access == CR_QUAL_ACCESS_MOV_TO_CR && cr == 4)
         return guest_write_cr4(vcpu_gpr_read(v, gpr));
-    if (access == CR_QUAL_ACCESS_CLTS)
-        return guest_write_cr0(vmcs_read(CR0_READ_SHADOW) & ~CR0_TS);
     if (access == CR_QUAL_ACCESS_LMSW) {
         /* LMSW loads CR0[3:0] but cannot clear PE. */
         uint64_t msw = (q & CR_QUAL_LMSW_SOURCE_MASK) >> CR_QUAL_LMSW_SOURCE_SHIFT;

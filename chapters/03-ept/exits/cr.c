@@ -74,6 +74,13 @@ static enum exit_action guest_write_cr4(uint64_t value)
         vcpu_inject_exception(VECTOR_GP, true, 0);
         return EXIT_RESUME;
     }
+    /* Bits this CPU cannot set in VMX operation are reserved to the guest. */
+    if (value & ~rdmsr(IA32_VMX_CR4_FIXED1)) {
+        kprintf("cr: guest tried to set CR4 bits 0x%lx this CPU does not allow: #GP\n",
+                value & ~rdmsr(IA32_VMX_CR4_FIXED1));
+        vcpu_inject_exception(VECTOR_GP, true, 0);
+        return EXIT_RESUME;
+    }
     uint64_t real = vmx_fixed(value, IA32_VMX_CR4_FIXED0, IA32_VMX_CR4_FIXED1);
     kprintf("cr: guest writes CR4 = 0x%lx, runs with 0x%lx\n", value, real);
     vmcs_write(CR4_READ_SHADOW, value);
@@ -93,8 +100,6 @@ enum exit_action handle_cr_access(struct vcpu *v)
         return guest_write_cr0(vcpu_gpr_read(v, gpr));
     if (access == CR_QUAL_ACCESS_MOV_TO_CR && cr == 4)
         return guest_write_cr4(vcpu_gpr_read(v, gpr));
-    if (access == CR_QUAL_ACCESS_CLTS)
-        return guest_write_cr0(vmcs_read(CR0_READ_SHADOW) & ~CR0_TS);
     if (access == CR_QUAL_ACCESS_LMSW) {
         /* LMSW loads CR0[3:0] but cannot clear PE. */
         uint64_t msw = (q & CR_QUAL_LMSW_SOURCE_MASK) >> CR_QUAL_LMSW_SOURCE_SHIFT;

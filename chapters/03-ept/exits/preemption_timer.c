@@ -1,7 +1,8 @@
 /* The VMX-preemption timer counts down while the guest runs and forces an
- * exit at zero ("VMX-Preemption Timer"). The run reloads it at every entry,
- * so this exit means the guest ran WATCHDOG_TICKS ticks without one other
- * VM exit: a guest stuck in a loop. */
+ * exit at zero ("VMX-Preemption Timer"). Without the "save VMX-preemption
+ * timer value" exit control, every VM entry starts it again from the VMCS
+ * field, so this exit means the guest ran WATCHDOG_TICKS ticks without one
+ * other VM exit: a guest stuck in a loop. */
 #include "exits.h"
 #include "printf.h"
 #include "vmcs.h"
