@@ -89,7 +89,7 @@ GUESTS := $(patsubst guests/%.asm,$(BUILD)/guests/%.bin,$(wildcard guests/*.asm)
 $(BUILD)/guests/%.bin: guests/%.asm | deps-build
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
-	$(Q)$(NASM) -f bin -Werror -MD $(@:.bin=.d) -MP $< -o $@
+	$(Q)$(NASM) -f bin -Werror -i guests/ -MD $(@:.bin=.d) -MP $< -o $@
 images: $(GUESTS)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

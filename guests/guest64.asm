@@ -8,6 +8,8 @@ bits 64
 default rel
 org 0
 
+%include "find_canary.inc"
+
 ; Programs (enum guest_program).
 GUEST_NORMAL        equ 0
 GUEST_HANG          equ 1
@@ -163,22 +165,8 @@ unknown_msr:
     EXIT 1
 
 ; Find "STEPVISOR-CANARY:" in the hypervisor and overwrite what follows.
-; The pattern is built from two immediates so this code does not match it.
 isolation:
-    mov r8, 'STEPVISO'
-    mov r9, 'R-CANARY'
-    mov rsi, SEARCH_START
-    mov rcx, SEARCH_LENGTH
-.search:
-    cmp [rsi], r8
-    jne .next
-    cmp [rsi + 8], r9
-    jne .next
-    cmp byte [rsi + 16], ':'
-    je .found
-.next:
-    inc rsi
-    loop .search
+    FIND_CANARY .found
     PRINT canary_missing
     EXIT 2
 .found:

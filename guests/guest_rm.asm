@@ -4,6 +4,8 @@
 ; it touches its memory and the MMIO test device. RDI = the program to run
 ; (chapters/03-ept/guest.h), RSI = the size of guest RAM.
 
+%include "find_canary.inc"
+
 org 0x7C00
 
 ; Programs (enum guest_program).
@@ -223,23 +225,9 @@ normal:
     EXIT 0
 
 ; Look for the hypervisor's canary, as chapter 2's guest found it, then try
-; addresses outside guest RAM. The pattern is built from two immediates so
-; this code does not match it.
+; addresses outside guest RAM.
 isolation:
-    mov r8, 'STEPVISO'
-    mov r9, 'R-CANARY'
-    mov rsi, SEARCH_START
-    mov rcx, SEARCH_LENGTH
-.search:
-    cmp [rsi], r8
-    jne .next
-    cmp [rsi + 8], r9
-    jne .next
-    cmp byte [rsi + 16], ':'
-    je .found
-.next:
-    inc rsi
-    loop .search
+    FIND_CANARY .found
     PRINT msg_no_canary
     mov rax, 0x6865726520776173         ; "was here"
     mov rdi, FAR_GPA
