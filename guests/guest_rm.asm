@@ -18,22 +18,8 @@ GUEST_HANG          equ 4
 HYPERCALL_PRINT     equ 1
 HYPERCALL_REPORT    equ 2
 HYPERCALL_EXIT      equ 3
-DEBUGCON_PORT       equ 0xE9
 
-CR0_PE              equ 1 << 0
-CR0_PG              equ 1 << 31
-CR4_PAE             equ 1 << 5
-IA32_EFER           equ 0xC0000080
-EFER_LME            equ 1 << 8
-PTE_PRESENT_WRITABLE equ 0x3
-PTE_LARGE           equ 0x80
-LARGE_PAGE          equ 0x200000
-IDENTITY_PDS        equ 4               ; map the low 4 GiB, devices included
 
-PML4_GPA            equ 0x10000         ; the guest's own page tables
-PDPT_GPA            equ 0x11000
-PD_GPA              equ 0x12000
-PAGE_TABLES_SIZE    equ 6 * 4096
 
 TEST_DEVICE         equ 0xFE000000      ; chapters/03-ept/test_device.h
 TD_ID               equ 0x00
@@ -48,9 +34,6 @@ FAR_GPA             equ 0xC0000000      ; 3 GiB: nothing there either
 SEARCH_START        equ 0x100000
 SEARCH_LENGTH       equ 0x400000
 
-CODE32              equ 0x08
-DATA                equ 0x10
-CODE64              equ 0x18
 
 %macro PRINT 1                          ; PRINT label: a string with label.len
     mov edi, %1
@@ -72,104 +55,13 @@ CODE64              equ 0x18
     vmcall
 %endmacro
 
-; --- 16-bit real mode -------------------------------------------------------
-bits 16
-start:
-    cli
-    xor ax, ax
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov sp, 0x7C00
-    mov [program], edi
-    mov [ram_size], esi
-    mov si, msg_real
-    call print16
-
-    lgdt [gdt_ptr]
-    mov eax, cr0
-    or eax, CR0_PE
-    mov cr0, eax
-    jmp dword CODE32:protected_mode
-
-print16:                                ; si: NUL-terminated string
-    mov dx, DEBUGCON_PORT
-.next:
-    lodsb
-    test al, al
-    jz .done
-    out dx, al
-    jmp .next
-.done:
-    ret
-
-; --- 32-bit protected mode --------------------------------------------------
-bits 32
-protected_mode:
-    mov ax, DATA
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov esp, 0x7C00
-    mov esi, msg_protected
-    mov dx, DEBUGCON_PORT
-.print:
-    lodsb
-    test al, al
-    jz .printed
-    out dx, al
-    jmp .print
-.printed:
-
-    ; Identity-map the low 4 GiB with 2 MiB pages.
-    mov edi, PML4_GPA
-    xor eax, eax
-    mov ecx, PAGE_TABLES_SIZE / 4
-    rep stosd
-    mov dword [PML4_GPA], PDPT_GPA + PTE_PRESENT_WRITABLE
-    xor ecx, ecx
-.pdpt:
-    mov eax, ecx
-    shl eax, 12
-    add eax, PD_GPA + PTE_PRESENT_WRITABLE
-    mov [PDPT_GPA + ecx * 8], eax
-    inc ecx
-    cmp ecx, IDENTITY_PDS
-    jb .pdpt
-    xor ecx, ecx
-.pd:
-    mov eax, ecx
-    shl eax, 21
-    or eax, PTE_PRESENT_WRITABLE | PTE_LARGE
-    mov [PD_GPA + ecx * 8], eax
-    inc ecx
-    cmp ecx, IDENTITY_PDS * 512
-    jb .pd
-
-    mov eax, PML4_GPA
-    mov cr3, eax
-    mov eax, cr4
-    or eax, CR4_PAE
-    mov cr4, eax
-    mov ecx, IA32_EFER
-    rdmsr
-    or eax, EFER_LME
-    wrmsr
-    mov eax, cr0
-    or eax, CR0_PG
-    mov cr0, eax
-    jmp CODE64:long_mode
+%include "boot64.inc"
 
 ; --- 64-bit long mode -------------------------------------------------------
 bits 64
-long_mode:
-    mov ax, DATA
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov rsp, 0x7C00
+boot64_done:
     PRINT msg_long
-    mov eax, [program]
+    mov eax, [boot64_program]
     cmp eax, GUEST_ISOLATION
     je isolation
     cmp eax, GUEST_OUT_OF_RAM
@@ -184,7 +76,7 @@ normal:
     mov rax, 0x1122334455667788
     mov [SMALL_PAGE_GPA], rax
     mov [LARGE_PAGE_GPA], rax
-    mov ebx, [ram_size]
+    mov ebx, [boot64_ram_size]
     mov [rbx - 8], rax
     xor ecx, ecx
     cmp [SMALL_PAGE_GPA], rax
@@ -252,22 +144,7 @@ hang:
     jmp hang
 
 ; --- data -------------------------------------------------------------------
-align 8
-gdt:
-    dq 0
-    dq 0x00CF9A000000FFFF               ; CODE32: 32-bit code, 4 GiB
-    dq 0x00CF92000000FFFF               ; DATA: data, 4 GiB
-    dq 0x00AF9A000000FFFF               ; CODE64: 64-bit code
-gdt_end:
-gdt_ptr:
-    dw gdt_end - gdt - 1
-    dd gdt
 
-program:        dd 0
-ram_size:       dd 0
-
-msg_real:       db "real mode: hello from 16-bit code at 0000:7C00", 10, 0
-msg_protected:  db "protected mode: 32-bit code, paging off", 10, 0
 msg_long:       db "long mode: 64-bit code on the guest's own page tables"
 .len            equ $ - msg_long
 msg_done:       db "memory and MMIO checks done"
