@@ -92,6 +92,35 @@ $(BUILD)/guests/%.bin: guests/%.asm | deps-build
 	$(Q)$(NASM) -f bin -Werror -i guests/ -MD $(@:.bin=.d) -MP $< -o $@
 images: $(GUESTS)
 
+# The chapter 4 guest: C drivers on top of boot64.inc, linked at 0000:7C00
+# into a flat binary.
+GUEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -ffreestanding -fno-pic \
+	-fno-pie -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-builtin -Iguests/io
+IO_GUEST_C := $(wildcard guests/io/*.c)
+IO_GUEST_OBJS := $(BUILD)/guests/io/entry.o $(IO_GUEST_C:guests/io/%.c=$(BUILD)/guests/io/%.o)
+$(BUILD)/guests/io/%.o: guests/io/%.c | deps-build
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/guests/io/entry.o: guests/io/entry.asm | deps-build
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f elf64 -Werror -i guests/ -MD $(@:.o=.d) -MP $< -o $@
+$(BUILD)/guests/guest_io.bin: $(IO_GUEST_OBJS) guests/io/linker.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) -m elf_x86_64 --fatal-warnings -nostdlib -T guests/io/linker.ld \
+		--oformat binary -o $@ $(IO_GUEST_OBJS)
+ifneq ($(IO_GUEST_C),)
+images: $(BUILD)/guests/guest_io.bin
+endif
+
+# The virtio-blk disk: 128 sectors, each saying which it is.
+$(BUILD)/guests/disk.img: tools/make_disk.py
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) tools/make_disk.py $@
+images: $(BUILD)/guests/disk.img
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # --- the front door --------------------------------------------------------
