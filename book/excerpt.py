@@ -31,7 +31,7 @@ import os
 import re
 
 C_EXTS = (".c", ".h")
-ASM_EXTS = (".asm", ".S", ".s")
+ASM_EXTS = (".asm", ".inc", ".S", ".s")
 # Line-comment markers: NASM `;`, preprocessed GNU as `//`, plain GNU as `#`.
 ASM_COMMENTS = {".asm": (";",), ".S": ("//",), ".s": ("#", "//")}
 

@@ -23,7 +23,8 @@ declare -A WHY=(
   [python3]="runs the launcher and the tests"
   [python3-pytest]="runs the tests"
   [python3-pytest-xdist]="runs the tests on both cores"
-  [clang]="builds the fuzz targets"
+  [clang]="builds the fuzz targets (libFuzzer)"
+  [libclang-rt-dev]="the libFuzzer and sanitizer runtimes for clang"
   [doxygen]="builds the API documentation"
   [pandoc]="renders the book"
   [gdb]="debugs the hypervisor"
@@ -35,7 +36,7 @@ case "${1:-}" in
   build) want="$BUILD_PKGS" ;;
   run) want="$RUN_PKGS" ;;
   debug) want="$RUN_PKGS gdb" ;;
-  test) want="$RUN_PKGS python3-pytest python3-pytest-xdist pandoc doxygen" ;;
+  test) want="$RUN_PKGS python3-pytest python3-pytest-xdist pandoc doxygen clang" ;;
   docs) want="doxygen" ;;
   book) want="pandoc python3" ;;
   *) echo "usage: $0 build|run|debug|test|docs|book" >&2; exit 2 ;;
@@ -55,8 +56,25 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
   exit 1
 fi
 
+# clang's runtimes (libFuzzer, sanitizers) are packaged per clang version.
+clang_runtime() {
+  local major
+  major=$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -n 1)
+  [ -n "$major" ] && echo "libclang-rt-$major-dev"
+}
+
 missing=""
 for p in $want; do installed "$p" || missing="$missing $p"; done
+case " $want " in
+  *" clang "*)
+    if installed clang; then
+      rt=$(clang_runtime)
+      if [ -n "$rt" ] && ! installed "$rt"; then
+        missing="$missing $rt"
+        WHY[$rt]=${WHY[libclang-rt-dev]}
+      fi
+    fi ;;
+esac
 [ -z "$missing" ] && exit 0
 
 echo "stepvisor: installing missing packages for 'make ${1}':"
@@ -75,3 +93,12 @@ $sudo apt-get update -qq
 # shellcheck disable=SC2086
 $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
 echo "stepvisor: installed:$missing"
+# clang was just installed: its runtime package's name is known only now.
+case " $missing " in
+  *" clang "*)
+    rt=$(clang_runtime)
+    if [ -n "$rt" ] && ! installed "$rt"; then
+      echo "stepvisor: installing $rt: ${WHY[libclang-rt-dev]}"
+      $sudo apt-get install -y -qq --no-install-recommends "$rt" >/dev/null
+    fi ;;
+esac

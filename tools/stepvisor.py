@@ -355,9 +355,12 @@ def _bochs_ticks(workdir):
 def cmd_bench(args):
     """Costs that are deterministic under Bochs: VM exits and emulated
     instructions per chapter's normal run (seconds are shown, not compared)."""
-    rows = []
+    rows, costs = [], []
     for chapter in chapters():
         r = run_bochs(chapter, "", workdir=BUILD / "bench" / chapter, timeout=args.timeout)
+        if "exits per KiB:" in r.lines:
+            at = r.lines.index("exits per KiB:")
+            costs += [f"{chapter}:"] + [line for line in r.lines[at + 1:] if line.startswith("  ")]
         exits = next((line.split()[-1] for line in r.lines if line.startswith("VM exits:")),
                      "-")
         rows.append((chapter, r.verdict or "no verdict", exits, _bochs_ticks(r.workdir),
@@ -365,6 +368,9 @@ def cmd_bench(args):
     print(f"{'chapter':<12} {'verdict':<8} {'VM exits':>9} {'instructions':>14} {'seconds':>8}")
     for chapter, verdict, exits, ticks, secs in rows:
         print(f"{chapter:<12} {verdict[:8]:<8} {exits:>9} {ticks or 0:>14,} {secs:>8.1f}")
+    if costs:
+        print("\nVM exits per KiB moved, by path:")
+        print("\n".join(costs))
     return 0 if all(row[1] == "PASS" for row in rows) else 1
 
 

@@ -82,6 +82,17 @@ static bool proc2_fits(const struct vmcs_snapshot *s)
 static bool exit_fits(const struct vmcs_snapshot *s) { return fits(s->exit, s->exit_cap); }
 static bool entry_fits(const struct vmcs_snapshot *s) { return fits(s->entry, s->entry_cap); }
 
+static bool unrestricted_needs_ept(const struct vmcs_snapshot *s)
+{
+    return !unrestricted(s) || (s->proc2 & PROC2_ENABLE_EPT);
+}
+
+static bool vpid_nonzero(const struct vmcs_snapshot *s)
+{
+    bool on = (s->proc & PROC_ACTIVATE_SECONDARY_CONTROLS) && (s->proc2 & PROC2_ENABLE_VPID);
+    return !on || s->vpid != 0;
+}
+
 /* --- host state -------------------------------------------------------- */
 
 static bool host_cr0_fixed(const struct vmcs_snapshot *s)
@@ -362,6 +373,8 @@ const struct entry_rule entry_rules[] = {
     {CONTROLS, "secondary processor-based controls must respect the allowed 0- and 1-settings of IA32_VMX_PROCBASED_CTLS2", proc2_fits},
     {CONTROLS, "VM-exit controls must respect the allowed 0- and 1-settings of its capability MSR", exit_fits},
     {CONTROLS, "VM-entry controls must respect the allowed 0- and 1-settings of its capability MSR", entry_fits},
+    {CONTROLS, "\"unrestricted guest\" requires \"enable EPT\"", unrestricted_needs_ept},
+    {CONTROLS, "with \"enable VPID\", the VPID must not be 0000H", vpid_nonzero},
     {HOST_REGS, "host CR0 must have the bits of IA32_VMX_CR0_FIXED0 set and those clear in IA32_VMX_CR0_FIXED1 clear", host_cr0_fixed},
     {HOST_REGS, "host CR4 must have the bits of IA32_VMX_CR4_FIXED0 set (CR4.VMXE among them) and those clear in IA32_VMX_CR4_FIXED1 clear", host_cr4_fixed},
     {HOST_REGS, "host CR3 must not set bits beyond the physical-address width", host_cr3_width},

@@ -19,6 +19,7 @@ struct segment_state {
  *  capability MSRs, so the rules themselves are pure functions. */
 struct vmcs_snapshot {
     uint32_t pin, proc, proc2, exit, entry;          /**< control fields */
+    uint64_t vpid;                                   /**< virtual-processor identifier */
     uint64_t pin_cap, proc_cap, proc2_cap, exit_cap, entry_cap;
     uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1, misc;
     unsigned physical_address_width;

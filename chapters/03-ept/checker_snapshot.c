@@ -19,6 +19,7 @@ void checker_snapshot(struct vmcs_snapshot *s)
     s->proc2 = (s->proc & PROC_ACTIVATE_SECONDARY_CONTROLS)
                    ? (uint32_t)vmcs_read(SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS)
                    : 0;
+    s->vpid = (s->proc2 & PROC2_ENABLE_VPID) ? vmcs_read(VIRTUAL_PROCESSOR_IDENTIFIER) : 0;
     s->exit = (uint32_t)vmcs_read(VM_EXIT_CONTROLS);
     s->entry = (uint32_t)vmcs_read(VM_ENTRY_CONTROLS);
     s->pin_cap = controls_capability(CONTROLS_PIN_BASED);

@@ -50,7 +50,7 @@ static uint64_t guest_ram_size(const char *cmdline)
 }
 
 /* After building EPT, flush what the CPU may have cached for it
- * ("Invalidation of Cached Translations", INVEPT). */
+ * ("Invalidating Cached Translation Information", INVEPT). */
 static void flush_ept(uint64_t eptp)
 {
     uint64_t caps = rdmsr(IA32_VMX_EPT_VPID_CAP);

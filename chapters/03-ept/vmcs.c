@@ -23,7 +23,6 @@ extern char vm_exit_entry[]; /* vmentry.asm */
 #define DR7_RESET_VALUE 0x400ull
 #define REAL_MODE_LIMIT 0xFFFFu        /* 64 KiB segments */
 #define REAL_MODE_IVT_LIMIT 0x3FFu     /* 256 four-byte vectors */
-#define VPID_GUEST 1                   /* 0 is the host's */
 #define BITMAP_ALL_ONES 0xFF
 
 uint64_t vmcs_create(void)
@@ -82,7 +81,7 @@ void vmcs_setup_guest_state(const struct guest_start *start)
     guest_segment(GUEST_GS_SELECTOR, 0, 0, REAL_MODE_LIMIT, data);
     guest_segment(GUEST_LDTR_SELECTOR, 0, 0, 0, AR_UNUSABLE);
     /* VM entry wants a usable busy TSS even in real mode, where it is unused. */
-    guest_segment(GUEST_TR_SELECTOR, 0, 0, REAL_MODE_LIMIT, AR_TYPE_TSS_BUSY_64 | AR_P);
+    guest_segment(GUEST_TR_SELECTOR, 0, 0, REAL_MODE_LIMIT, AR_TYPE_TSS_BUSY_32 | AR_P);
 
     vmcs_write(GUEST_GDTR_BASE, 0);
     vmcs_write(GUEST_GDTR_LIMIT, REAL_MODE_LIMIT);

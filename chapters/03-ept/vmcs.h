@@ -16,6 +16,10 @@ struct guest_start {
  *  timer ticks without a VM exit is taken to be hung. */
 #define WATCHDOG_TICKS 50000000u
 
+/** The guest's VPID: TLB entries it makes are tagged with it (0 is the
+ *  host's). */
+#define VPID_GUEST 1
+
 /** Allocates a VMCS region, VMCLEARs it and makes it current (VMPTRLD). */
 uint64_t vmcs_create(void);
 /** VM-execution, VM-exit and VM-entry control fields; false if the CPU

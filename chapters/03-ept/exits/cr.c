@@ -8,7 +8,10 @@
 #include "cpu.h"
 #include "exits.h"
 #include "msr.h"
+#include "panic.h"
 #include "printf.h"
+#include "vmcs.h"
+#include "vmx/access_rights.h"
 #include "x86.h"
 #include "vmx/vmcs_encodings.h"
 #include "vmx/vmx_controls.h"
@@ -24,6 +27,19 @@ static uint64_t vmx_fixed(uint64_t value, uint32_t fixed0_msr, uint32_t fixed1_m
  * does on a mode switch: turning paging on with EFER.LME = 1 activates
  * IA-32e mode (EFER.LMA), which VM entry takes from the "IA-32e mode
  * guest" control ("Unrestricted Guests" in Intel SDM Vol. 3C). */
+/* With VPID, VM entries keep the guest's TLB entries; the hypervisor flushes
+ * them itself where the guest's own instruction would have ("Invalidating
+ * Cached Translation Information", INVVPID). */
+static void flush_guest_tlb(void)
+{
+    if (!(vmcs_read(SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS) & PROC2_ENABLE_VPID))
+        return;
+    struct invvpid_descriptor d = {.vpid = VPID_GUEST};
+    enum vmx_status s = invvpid(INVVPID_SINGLE_CONTEXT, &d);
+    if (s != VMX_SUCCEED)
+        panic("INVVPID failed: %s", vmx_failure_reason(s));
+}
+
 static enum exit_action guest_write_cr0(uint64_t value)
 {
     uint64_t old = vmcs_read(CR0_READ_SHADOW);
@@ -45,6 +61,12 @@ static enum exit_action guest_write_cr0(uint64_t value)
         entry |= ENTRY_IA_32E_MODE_GUEST;
         kprintf("cr: guest turns on paging with EFER.LME = 1: IA-32e mode, EFER.LMA and "
                 "\"IA-32e mode guest\" set\n");
+    } else if (!(value & CR0_PG) && (efer & EFER_LMA) &&
+               (vmcs_read(GUEST_CS_ACCESS_RIGHTS) & AR_L)) {
+        /* Leaving long mode must start from compatibility mode. */
+        kprintf("cr: guest tried to clear CR0.PG in 64-bit mode: #GP\n");
+        vcpu_inject_exception(VECTOR_GP, true, 0);
+        return EXIT_RESUME;
     } else if (!(value & CR0_PG) && (efer & EFER_LMA)) {
         efer &= ~EFER_LMA;
         entry &= ~ENTRY_IA_32E_MODE_GUEST;
@@ -61,6 +83,8 @@ static enum exit_action guest_write_cr0(uint64_t value)
     vmcs_write(CR0_READ_SHADOW, value);
     vmcs_write(GUEST_CR0, real);
     vmcs_write(GUEST_IA32_EFER, efer);
+    if ((value ^ old) & CR0_PG)
+        flush_guest_tlb(); /* a paging change flushes the TLB, as on bare metal */
     vmcs_write(VM_ENTRY_CONTROLS, entry);
     vcpu_skip_instruction();
     return EXIT_RESUME;

@@ -11,6 +11,7 @@
 #define AR_TYPE_DATA_WRITABLE (1u << 1)  /**< data: writable */
 #define AR_TYPE_CODE (1u << 3)
 #define AR_TYPE_TSS_BUSY_64 0xBu         /**< system type: 64-bit busy TSS */
+#define AR_TYPE_TSS_BUSY_32 0xBu         /**< the same type outside IA-32e mode */
 #define AR_TYPE_TSS_BUSY_16 0x3u
 #define AR_TYPE_LDT 0x2u
 #define AR_S (1u << 4)                   /**< code or data, not system */

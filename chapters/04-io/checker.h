@@ -1,0 +1,53 @@
+/** @file checker.h
+ *  A software VM-entry checker: before VMLAUNCH, test the VMCS against the
+ *  SDM's rules and name each one that is broken. Intel SDM Vol. 3C,
+ *  "Checks on VMX Controls and Host-State Area" and "Checking and Loading
+ *  Guest State". Only a selection of the rules is checked; the CPU checks
+ *  them all. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+/** The guest segment registers, in VMCS encoding order. */
+enum segment { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR, SEGMENTS };
+
+struct segment_state {
+    uint64_t selector, base, limit, access_rights;
+};
+
+/** Everything the rules look at, read once from the current VMCS and the
+ *  capability MSRs, so the rules themselves are pure functions. */
+struct vmcs_snapshot {
+    uint32_t pin, proc, proc2, exit, entry;          /**< control fields */
+    uint64_t vpid;                                   /**< virtual-processor identifier */
+    uint64_t pin_cap, proc_cap, proc2_cap, exit_cap, entry_cap;
+    uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1, misc;
+    unsigned physical_address_width;
+    uint64_t guest_cr0, guest_cr3, guest_cr4, guest_dr7;
+    uint64_t guest_rsp, guest_rip, guest_rflags;
+    struct segment_state seg[SEGMENTS];
+    uint64_t guest_gdtr_base, guest_gdtr_limit, guest_idtr_base, guest_idtr_limit;
+    uint64_t guest_efer, guest_sysenter_esp, guest_sysenter_eip;
+    uint64_t guest_activity_state, guest_interruptibility, vmcs_link_pointer;
+    uint64_t entry_interruption_info;
+    uint64_t host_cr0, host_cr3, host_cr4, host_rip;
+    uint64_t host_cs, host_ss, host_ds, host_es, host_fs, host_gs, host_tr;
+    uint64_t host_fs_base, host_gs_base, host_tr_base, host_gdtr_base, host_idtr_base;
+    uint64_t host_sysenter_esp, host_sysenter_eip, host_efer;
+};
+
+/** One rule: the SDM section it comes from, what it demands, and a test. */
+struct entry_rule {
+    const char *section;
+    const char *rule;
+    bool (*holds)(const struct vmcs_snapshot *s);
+};
+
+/** Fills s from the current VMCS and the capability MSRs. */
+void checker_snapshot(struct vmcs_snapshot *s);
+/** The rules, and how many there are. */
+extern const struct entry_rule entry_rules[];
+extern const unsigned entry_rule_count;
+/** Checks the current VMCS, prints each broken rule with its section, and
+ *  returns how many are broken. */
+unsigned checker_run(void);

@@ -1,0 +1,78 @@
+/* I/O instructions. Both I/O bitmaps are all ones, so every port exits;
+ * "Exit Qualification for I/O Instructions" says which port, which way,
+ * how wide. COM1 is an emulated 16550 (uart.c), port 0xE9 a debug console;
+ * every other port has no device: it reads as all ones, ignores writes,
+ * and is counted. */
+#include "console.h"
+#include "exits.h"
+#include "printf.h"
+#include "uart.h"
+#include "vmx/vmcs_encodings.h"
+#include "vmx/vmx_controls.h"
+#include "vmx/vmx_insn.h"
+
+#define ALL_ONES 0xFFFFFFFFu
+
+static uint64_t unclaimed_accesses;
+
+static void guest_console_putc(struct vcpu *v, char c)
+{
+    if (c != '\n' && c != '\r')
+        v->console[v->console_len++] = c;
+    if (c == '\n' || v->console_len == GUEST_CONSOLE_LINE) {
+        v->console[v->console_len] = '\0';
+        kprintf("guest console: %s\n", v->console);
+        v->console_len = 0;
+    }
+}
+
+static bool is_com1(uint16_t port)
+{
+    return port >= COM1_BASE && port < COM1_BASE + UART_PORTS;
+}
+
+static void port_out(struct vcpu *v, uint16_t port, uint32_t value)
+{
+    if (port == DEBUGCON_PORT)
+        guest_console_putc(v, (char)value);
+    else if (is_com1(port))
+        uart_write(port - COM1_BASE, (uint8_t)value);
+    else
+        unclaimed_accesses++;
+}
+
+static uint32_t port_in(uint16_t port)
+{
+    if (is_com1(port))
+        return uart_read(port - COM1_BASE);
+    unclaimed_accesses++;
+    return ALL_ONES;
+}
+
+uint64_t io_unclaimed_accesses(void)
+{
+    return unclaimed_accesses;
+}
+
+enum exit_action handle_io(struct vcpu *v)
+{
+    uint64_t q = vmcs_read(EXIT_QUALIFICATION);
+    unsigned size = (q & IO_QUAL_SIZE_MASK) + 1; /* 1, 2 or 4 bytes */
+    uint16_t port = (uint16_t)((q & IO_QUAL_PORT_MASK) >> IO_QUAL_PORT_SHIFT);
+    uint32_t mask = size == 4 ? ALL_ONES : (1u << (8 * size)) - 1;
+
+    if (q & IO_QUAL_STRING) {
+        kprintf("io: string I/O (INS/OUTS) at port 0x%x is not emulated here\n", port);
+        return vcpu_end(v, false, "string I/O to port 0x%x is not emulated", port);
+    }
+    if (q & IO_QUAL_DIRECTION_IN) {
+        uint64_t value = port_in(port) & mask;
+        /* IN to AL or AX keeps the rest of RAX; IN to EAX zeroes bits 63:32. */
+        uint64_t rax = size == 4 ? 0 : v->gpr[GPR_RAX] & ~(uint64_t)mask;
+        v->gpr[GPR_RAX] = rax | value;
+    } else {
+        port_out(v, port, (uint32_t)v->gpr[GPR_RAX] & mask);
+    }
+    vcpu_skip_instruction();
+    return EXIT_RESUME;
+}

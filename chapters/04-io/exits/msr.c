@@ -1,0 +1,79 @@
+/* RDMSR and WRMSR. The MSR bitmaps are all ones, so every access exits
+ * ("MSR-Bitmap Address"). The guest gets its own copy of the MSRs the VMCS
+ * holds; the feature-control MSR reads as "locked, VMX off", matching the
+ * CPUID that hides VMX; any other MSR is unknown to it and raises #GP, as
+ * on a CPU without that MSR. */
+#include "exits.h"
+#include "msr.h"
+#include "printf.h"
+#include "x86.h"
+#include "vmx/vmcs_encodings.h"
+#include "vmx/vmx_insn.h"
+
+#define EDX_EAX_LOW 0xFFFFFFFFull
+
+/* The MSRs that live in the guest-state area. */
+static uint32_t vmcs_field_of(uint32_t msr)
+{
+    switch (msr) {
+    case IA32_SYSENTER_CS: return GUEST_IA32_SYSENTER_CS;
+    case IA32_SYSENTER_ESP: return GUEST_IA32_SYSENTER_ESP;
+    case IA32_SYSENTER_EIP: return GUEST_IA32_SYSENTER_EIP;
+    case IA32_FS_BASE: return GUEST_FS_BASE;
+    case IA32_GS_BASE: return GUEST_GS_BASE;
+    case IA32_EFER: return GUEST_IA32_EFER;
+    default: return 0;
+    }
+}
+
+static enum exit_action unknown_msr(const char *insn, uint32_t msr)
+{
+    kprintf("msr: %s of MSR 0x%x, which this guest does not have: #GP\n", insn, msr);
+    vcpu_inject_exception(VECTOR_GP, true, 0);
+    return EXIT_RESUME;
+}
+
+enum exit_action handle_rdmsr(struct vcpu *v)
+{
+    uint32_t msr = (uint32_t)v->gpr[GPR_RCX];
+    uint64_t value;
+    if (msr == IA32_FEATURE_CONTROL)
+        value = IA32_FEATURE_CONTROL_LOCK;
+    else if (vmcs_field_of(msr))
+        value = vmcs_read(vmcs_field_of(msr));
+    else
+        return unknown_msr("RDMSR", msr);
+    v->gpr[GPR_RAX] = value & EDX_EAX_LOW;
+    v->gpr[GPR_RDX] = value >> 32;
+    vcpu_skip_instruction();
+    return EXIT_RESUME;
+}
+
+enum exit_action handle_wrmsr(struct vcpu *v)
+{
+    uint32_t msr = (uint32_t)v->gpr[GPR_RCX];
+    uint64_t value = (v->gpr[GPR_RDX] << 32) | (v->gpr[GPR_RAX] & EDX_EAX_LOW);
+    if (!vmcs_field_of(msr))
+        return unknown_msr("WRMSR", msr);
+    if (msr == IA32_EFER) {
+        /* LME may change only with paging off; LMA follows CR0.PG (cr.c). */
+        uint64_t old = vmcs_read(GUEST_IA32_EFER);
+        bool paging = vmcs_read(CR0_READ_SHADOW) & CR0_PG;
+        if ((value & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)) ||
+            (paging && ((value ^ old) & EFER_LME))) {
+            kprintf("msr: WRMSR of IA32_EFER = 0x%lx is not allowed now: #GP\n", value);
+            vcpu_inject_exception(VECTOR_GP, true, 0);
+            return EXIT_RESUME;
+        }
+        value = (value & ~EFER_LMA) | (old & EFER_LMA);
+    }
+    if (msr != IA32_EFER && msr != IA32_SYSENTER_CS && !is_canonical(value)) {
+        kprintf("msr: WRMSR 0x%x = 0x%lx is not a canonical address: #GP\n", msr, value);
+        vcpu_inject_exception(VECTOR_GP, true, 0);
+        return EXIT_RESUME;
+    }
+    kprintf("msr: WRMSR 0x%x = 0x%lx\n", msr, value);
+    vmcs_write(vmcs_field_of(msr), value);
+    vcpu_skip_instruction();
+    return EXIT_RESUME;
+}

@@ -1,0 +1,36 @@
+/** @file guest.h
+ *  The guest's machine: RAM at guest-physical 0 built with EPT, the test
+ *  guest loaded in it like a boot sector, and what the guest should do. */
+#pragma once
+#include <stdint.h>
+#include "ept.h"
+#include "multiboot.h"
+#include "vmcs.h"
+
+/** The guest image module (guests/io/) and the disk image module. */
+#define GUEST_MODULE "guest_io.bin"
+#define DISK_MODULE "disk.img"
+/** Where the image goes and the guest starts, as a PC BIOS loads a boot
+ *  sector: 0000:7C00 in real mode. */
+#define GUEST_LOAD_GPA 0x7C00ul
+#define GUEST_RAM_DEFAULT (64ul << 20)
+/** Like a PC, no RAM between 640 KiB and 1 MiB (the legacy video and BIOS
+ *  area): the first 2 MiB of EPT must use 4 KiB pages around the hole. */
+#define LEGACY_HOLE_START 0xA0000ul
+#define LEGACY_HOLE_END 0x100000ul
+
+/** Programs of guests/io (guests/io/guest.h), chosen by RDI at entry. */
+enum guest_program {
+    GUEST_NORMAL = 0,            /**< UART and virtio-console, then virtio-blk */
+    GUEST_HOSTILE_LOOP = 1,      /**< a descriptor chain that loops */
+    GUEST_HOSTILE_ADDRESS = 2,   /**< a buffer outside guest RAM */
+    GUEST_HOSTILE_LENGTH = 3,    /**< a buffer whose end overflows */
+    GUEST_HOSTILE_INDEX = 4,     /**< an avail index far beyond the queue */
+    GUEST_HOSTILE_READ_ONLY = 5, /**< a read into a read-only buffer */
+};
+
+/** Builds guest RAM of ram_size bytes with EPT, copies the guest image to
+ *  GUEST_LOAD_GPA and returns where it starts; fails the run, by name, if
+ *  the module is missing or the size is unusable. */
+struct guest_start guest_load(const struct boot_info *info, struct ept *e,
+                              uint64_t ram_size);

@@ -1,0 +1,160 @@
+/* Chapter 4: devices. The guest drives a 16550 UART through port I/O, and
+ * virtio-console and virtio-blk through MMIO and queues in its own memory.
+ * Sending the same bytes both ways shows the lesson in exit counts: full
+ * emulation costs an exit per register access, virtio a few per batch. */
+#include "chapter.h"
+#include "checker.h"
+#include "cmdline.h"
+#include "guest.h"
+#include "controls.h"
+#include "cpu.h"
+#include "ept.h"
+#include "guest_memory.h"
+#include "isolation.h"
+#include "mmio.h"
+#include "msr.h"
+#include "printf.h"
+#include "run.h"
+#include "run_end.h"
+#include "scenario.h"
+#include "vcpu.h"
+#include "vmcs.h"
+#include "exits/exits.h"
+#include "measure.h"
+#include "test_device.h"
+#include "uart.h"
+#include "virtio_blk.h"
+#include "virtio_console.h"
+#include "vmx.h"
+#include "vmx/vmx_capabilities.h"
+#include "vmx/vmx_controls.h"
+#include "vmx/vmx_insn.h"
+
+#define SCENARIO_MAX 32
+#define SIZE_MAX_TEXT 16
+
+/* EPT needs "enable EPT", and a real-mode guest "unrestricted guest". */
+static void require_ept_and_unrestricted_guest(void)
+{
+    if (!controls_available(CONTROLS_SECONDARY_PROCESSOR_BASED, PROC2_ENABLE_EPT))
+        run_fail("no EPT: this CPU cannot give the \"enable EPT\" control");
+    if (!controls_available(CONTROLS_SECONDARY_PROCESSOR_BASED, PROC2_UNRESTRICTED_GUEST))
+        run_fail("no unrestricted guest: chapter 3 starts its guest in real mode, which "
+                 "needs the \"unrestricted guest\" control");
+}
+
+static uint64_t guest_ram_size(const char *cmdline)
+{
+    char text[SIZE_MAX_TEXT];
+    uint64_t size = GUEST_RAM_DEFAULT;
+    if (cmdline_has(cmdline, "guest_mem") &&
+        (!cmdline_get(cmdline, "guest_mem", text, sizeof text) || !parse_size(text, &size)))
+        run_fail("guest_mem= wants a size such as 64M");
+    return size;
+}
+
+/* After building EPT, flush what the CPU may have cached for it
+ * ("Invalidating Cached Translation Information", INVEPT). */
+static void flush_ept(uint64_t eptp)
+{
+    uint64_t caps = rdmsr(IA32_VMX_EPT_VPID_CAP);
+    struct invept_descriptor d = {.eptp = eptp};
+    uint64_t type = (caps & EPT_CAP_INVEPT_SINGLE_CONTEXT) ? INVEPT_SINGLE_CONTEXT
+                                                            : INVEPT_ALL_CONTEXT;
+    enum vmx_status s = invept(type, &d);
+    if (s != VMX_SUCCEED)
+        run_fail("INVEPT failed: %s", vmx_failure_reason(s));
+    kprintf("INVEPT: %s\n", type == INVEPT_SINGLE_CONTEXT ? "single-context" : "all-context");
+}
+
+/* virtio-console, and virtio-blk over the disk image module. */
+static void attach_virtio_devices(const struct boot_info *info)
+{
+    const struct boot_module *disk = boot_find_module(info, DISK_MODULE);
+    if (!disk)
+        run_fail("no disk: the multiboot module %s is missing", DISK_MODULE);
+    virtio_console_init();
+    virtio_blk_init((uint8_t *)(uintptr_t)disk->start, disk->end - disk->start);
+    mmio_register(&virtio_console.mmio);
+    mmio_register(&virtio_blk.mmio);
+}
+
+static void print_device_summary(void)
+{
+    kprintf("uart: %lu bytes from the guest\n", uart_bytes_sent());
+    kprintf("virtio-console: %lu bytes from the guest\n", virtio_console_bytes());
+    kprintf("io: %lu accesses to ports with no device (read all ones, writes ignored)\n",
+            io_unclaimed_accesses());
+    measure_print();
+}
+
+noreturn void chapter_main(const struct boot_info *info)
+{
+    static struct vcpu vcpu;
+    char name[SCENARIO_MAX] = "normal";
+    if (cmdline_has(info->cmdline, "scenario") &&
+        !cmdline_get(info->cmdline, "scenario", name, sizeof name))
+        run_fail("scenario name too long: at most %d characters", SCENARIO_MAX - 1);
+    kprintf("stepvisor chapter 4: I/O (scenario %s)\n", name);
+    const struct scenario *scenario = scenario_find(name);
+    if (!scenario) {
+        scenario_list();
+        run_fail("unknown scenario \"%s\"", name);
+    }
+
+    if (!vmx_supported())
+        run_fail("no VMX: CPUID.1:ECX.VMX[bit 5] = 0, this CPU offers no VT-x");
+    if (!feature_control_enable())
+        run_fail("VMX disabled: IA32_FEATURE_CONTROL is locked with VMX off");
+    vmx_fix_control_registers();
+    const char *why = vmx_enter(vmxon_region_create(false));
+    if (why)
+        run_fail("VMXON failed: %s", why);
+    vmx_print_capabilities();
+
+    require_ept_and_unrestricted_guest();
+    static struct ept ept;
+    uint64_t caps = rdmsr(IA32_VMX_EPT_VPID_CAP);
+    ept_init(&ept, caps & EPT_CAP_PDE_2MB, caps & EPT_CAP_PDPTE_1GB);
+    uint64_t ram_size = guest_ram_size(info->cmdline);
+    struct guest_start start = guest_load(info, &ept, ram_size);
+    mmio_register(&test_device);
+    attach_virtio_devices(info);
+    uint64_t eptp = ept_pointer(&ept, caps & EPT_CAP_ACCESSED_DIRTY);
+
+    vmcs_create();
+    if (!vmcs_setup_controls(eptp))
+        run_fail("this CPU lacks a VMX control chapter 3 needs");
+    vmcs_setup_host_state();
+    vmcs_setup_guest_state(&start);
+    if (scenario->break_vmcs) {
+        kprintf("scenario %s: breaking the VMCS on purpose: %s\n", scenario->name,
+                scenario->shows);
+        scenario->break_vmcs();
+    }
+    unsigned broken = checker_run();
+
+    flush_ept(eptp);
+
+    isolation_arm();
+    vcpu.gpr[GPR_RDI] = scenario->program;
+    vcpu.gpr[GPR_RSI] = ram_size; /* the guest touches its last byte */
+    kprintf("VMLAUNCH: entering the guest\n");
+    bool guest_ok = run_guest(&vcpu);
+    kprintf("guest ended: %s\n", vcpu.outcome);
+    run_print_exit_table(&vcpu);
+    print_device_summary();
+    bool intact = isolation_intact();
+
+    why = vmx_leave();
+    if (why)
+        run_fail("VMXOFF failed: %s", why);
+    if (!intact)
+        run_fail("the guest changed hypervisor memory");
+    if (!guest_ok)
+        run_fail("%s", vcpu.outcome);
+    if (broken)
+        run_fail("the checker found %u broken rule(s), yet the CPU accepted the VMCS",
+                 broken);
+    run_pass();
+}

@@ -1,0 +1,134 @@
+/* A decoder for just the instructions that touch device registers:
+ *   88/89  MOV r/m, reg     (store)     8A/8B  MOV reg, r/m  (load)
+ *   C6/C7  MOV r/m, imm     (store)     0F B6/B7  MOVZX reg, r/m8 / r/m16
+ * with the operand-size prefix 66, REX, and segment prefixes (ignored).
+ * The memory operand's address is not computed: the EPT violation gave
+ * it. What is needed is its length, to step over the instruction. */
+#include "mmio_decode.h"
+
+#define PREFIX_OPERAND_SIZE 0x66
+#define PREFIX_ADDRESS_SIZE 0x67
+#define REX_MIN 0x40
+#define REX_MAX 0x4F
+#define REX_W 0x8
+#define REX_R 0x4
+#define OPCODE_ESCAPE 0x0F
+#define MOV_STORE_8 0x88
+#define MOV_STORE 0x89
+#define MOV_LOAD_8 0x8A
+#define MOV_LOAD 0x8B
+#define MOV_IMM_8 0xC6
+#define MOV_IMM 0xC7
+#define MOVZX_8 0xB6
+#define MOVZX_16 0xB7
+#define MODRM_MOD(b) ((b) >> 6)
+#define MODRM_REG(b) (((b) >> 3) & 7)
+#define MODRM_RM(b) ((b) & 7)
+#define MOD_REGISTER 3
+#define RM_SIB 4
+#define RM_DISP32 5 /* with mod 0: RIP-relative in 64-bit mode */
+#define SIB_BASE(b) ((b) & 7)
+#define BASE_NONE 5 /* with mod 0: no base, disp32 */
+
+static bool is_segment_prefix(uint8_t b)
+{
+    return b == 0x26 || b == 0x2E || b == 0x36 || b == 0x3E || b == 0x64 || b == 0x65;
+}
+
+/* Length of ModRM + SIB + displacement starting at p; 0 if the ModRM names
+ * a register (no memory operand) or the bytes run out. */
+static unsigned modrm_length(const uint8_t *p, size_t avail)
+{
+    if (avail < 1)
+        return 0;
+    uint8_t modrm = p[0];
+    unsigned mod = MODRM_MOD(modrm), rm = MODRM_RM(modrm), len = 1;
+    if (mod == MOD_REGISTER)
+        return 0;
+    if (rm == RM_SIB) {
+        if (avail < 2)
+            return 0;
+        if (mod == 0 && SIB_BASE(p[1]) == BASE_NONE)
+            len += 4;
+        len += 1;
+    } else if (mod == 0 && rm == RM_DISP32) {
+        len += 4;
+    }
+    len += mod == 1 ? 1 : mod == 2 ? 4 : 0;
+    return len <= avail ? len : 0;
+}
+
+static uint64_t read_le(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < n; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+bool mmio_decode(const uint8_t *bytes, size_t avail, struct mmio_insn *out)
+{
+    size_t i = 0;
+    bool opsize16 = false;
+    uint8_t rex = 0;
+    if (avail > X86_MAX_INSTRUCTION_LENGTH)
+        avail = X86_MAX_INSTRUCTION_LENGTH;
+
+    for (; i < avail; i++) {
+        if (bytes[i] == PREFIX_OPERAND_SIZE)
+            opsize16 = true;
+        else if (bytes[i] != PREFIX_ADDRESS_SIZE && !is_segment_prefix(bytes[i]))
+            break;
+    }
+    if (i < avail && bytes[i] >= REX_MIN && bytes[i] <= REX_MAX)
+        rex = bytes[i++]; /* REX must come right before the opcode */
+    if (i >= avail)
+        return false;
+
+    unsigned full = (rex & REX_W) ? 8 : opsize16 ? 2 : 4;
+    uint8_t op = bytes[i++];
+    *out = (struct mmio_insn){0};
+    if (op == OPCODE_ESCAPE) {
+        if (i >= avail || (bytes[i] != MOVZX_8 && bytes[i] != MOVZX_16))
+            return false;
+        out->size = bytes[i++] == MOVZX_8 ? 1 : 2;
+        out->dest_size = full;
+    } else if (op == MOV_STORE_8 || op == MOV_LOAD_8 || op == MOV_IMM_8) {
+        out->size = 1;
+    } else if (op == MOV_STORE || op == MOV_LOAD || op == MOV_IMM) {
+        out->size = full;
+    } else {
+        return false;
+    }
+    out->is_write = op == MOV_STORE_8 || op == MOV_STORE || op == MOV_IMM_8 || op == MOV_IMM;
+    out->has_immediate = op == MOV_IMM_8 || op == MOV_IMM;
+    if (!out->is_write && !out->dest_size)
+        out->dest_size = out->size;
+
+    if (i >= avail)
+        return false;
+    uint8_t modrm = bytes[i];
+    unsigned mlen = modrm_length(&bytes[i], avail - i);
+    if (!mlen)
+        return false; /* register operand: not a memory access */
+    if (out->has_immediate && MODRM_REG(modrm) != 0)
+        return false; /* C6/C7 with /1-/7 are other instructions */
+    out->reg = MODRM_REG(modrm) | ((rex & REX_R) ? 8 : 0);
+    /* Without REX, byte registers 4-7 are AH, CH, DH, BH. */
+    out->high_byte = out->size == 1 && !rex && !out->has_immediate &&
+                     out->reg >= 4 && (out->dest_size == 1 || out->is_write);
+    i += mlen;
+
+    if (out->has_immediate) {
+        unsigned isize = out->size == 8 ? 4 : out->size; /* imm32, sign-extended */
+        if (i + isize > avail)
+            return false;
+        uint64_t imm = read_le(&bytes[i], isize);
+        if (out->size == 8 && (imm & 0x80000000ull))
+            imm |= 0xFFFFFFFF00000000ull;
+        out->immediate = imm;
+        i += isize;
+    }
+    out->length = (unsigned)i;
+    return true;
+}

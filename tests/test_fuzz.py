@@ -1,0 +1,152 @@
+"""Fuzzing: each tests/fuzz/fuzz_NAME.c is a libFuzzer target, built with
+clang under AddressSanitizer and UBSan into build/fuzz/, and run for a
+bounded time on a corpus in build/fuzz/corpus-NAME (kept between runs, and
+seeded with a few hand-made inputs). A crash, a sanitizer report or a
+broken invariant (the target traps) fails the test; libFuzzer saves the
+input as build/fuzz/NAME-crash-*, and `build/fuzz/fuzz_NAME FILE` replays
+it. FUZZ_SECONDS changes how long each target runs.
+
+The targets need clang and its sanitizer runtimes: Debian's `clang` and
+`libclang-rt-dev` (tools/deps.sh test).
+"""
+import os
+import shlex
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "build" / "fuzz"
+CFLAGS = ["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-O1",
+          "-fsanitize=fuzzer,address,undefined", "-fno-sanitize-recover=all"]
+SECONDS = int(os.environ.get("FUZZ_SECONDS", "15"))
+BUILD_TIMEOUT = 120
+TAIL = 40  # lines of libFuzzer's output shown on failure
+
+
+@pytest.fixture(scope="session")
+def images():
+    """Overrides conftest's: fuzzers need no hypervisor images."""
+
+
+# ---- hand-made seeds ---------------------------------------------------
+
+def desc(addr, length, flags=0, nxt=0):
+    """One descriptor: le64 addr, le32 len, le16 flags, le16 next."""
+    return struct.pack("<QIHH", addr, length, flags, nxt)
+
+
+NEXT, WRITE, INDIRECT = 1, 2, 4
+RAM_BASE = 0x1000  # as in fuzz_virtqueue.c
+
+
+def virtqueue_input(size_log2=2, ready=1, last_avail=0, used_idx=0,
+                    descs=(), heads=(), avail_idx=None, rounds=4,
+                    read_off=0, write_off=0, push_head=0):
+    """A fuzz_virtqueue input: control bytes, then 512 bytes of RAM with
+    the descriptor table at offset 0, the avail ring at 0x80, the used ring
+    at 0x100 and buffers from 0x180."""
+    size = 1 << size_log2
+    ram = bytearray(512)
+    for i, d in enumerate(descs):
+        ram[16 * i:16 * i + 16] = d
+    idx = last_avail
+    for h in heads:
+        struct.pack_into("<H", ram, 0x84 + 2 * (idx % size), h)
+        idx = (idx + 1) & 0xFFFF
+    struct.pack_into("<H", ram, 0x82, idx if avail_idx is None else avail_idx)
+    struct.pack_into("<H", ram, 0x102, used_idx)
+    control = struct.pack("<BBHHHHHBBBB", size_log2, ready, last_avail,
+                          used_idx, 0, 0x80, 0x100, read_off, write_off,
+                          push_head, rounds - 1)
+    return control + bytes(ram)
+
+
+BUF = RAM_BASE + 0x180
+VIRTQUEUE_SEEDS = {
+    # A virtio-blk request: header, data and status, taken and returned.
+    "blk": virtqueue_input(descs=[desc(BUF, 16, NEXT, 1),
+                                  desc(BUF + 16, 64, NEXT | WRITE, 2),
+                                  desc(BUF + 80, 1, WRITE)],
+                           heads=[0], read_off=4, write_off=70),
+    # Three one-buffer requests across the 16-bit index wrap.
+    "wrap": virtqueue_input(last_avail=65534, used_idx=65534,
+                            descs=[desc(BUF, 8, WRITE)] * 3, heads=[0, 1, 2]),
+    "loop": virtqueue_input(descs=[desc(BUF, 8, NEXT, 1), desc(BUF, 8, NEXT, 0)],
+                            heads=[0]),
+    "indirect": virtqueue_input(descs=[desc(BUF, 32, INDIRECT)], heads=[0]),
+    "readable-after-writable": virtqueue_input(
+        descs=[desc(BUF, 8, WRITE | NEXT, 1), desc(BUF, 8)], heads=[0]),
+    "in-hole": virtqueue_input(descs=[desc(0x1800, 8)], heads=[0]),
+    "overflow": virtqueue_input(descs=[desc(0xFFFFFFFFFFFFF000, 0x2000)], heads=[0]),
+    "avail-far-ahead": virtqueue_input(avail_idx=1000),
+    "size-64": virtqueue_input(size_log2=6, descs=[desc(BUF, 4, WRITE)], heads=[0]),
+}
+
+MMIO_DECODE_SEEDS = {
+    "mov-store": bytes.fromhex("8907"),            # mov [rdi], eax
+    "mov-load-disp8": bytes.fromhex("8b4704"),     # mov eax, [rdi+4]
+    "mov-imm16": bytes.fromhex("66c7003412"),      # mov word [rax], 0x1234
+    "mov-imm64": bytes.fromhex("48c700ffffffff"),  # mov qword [rax], -1
+    "movzx": bytes.fromhex("0fb600"),              # movzx eax, byte [rax]
+    "high-byte": bytes.fromhex("8820"),            # mov [rax], ah
+    "rex-r-sib": bytes.fromhex("4489442408"),      # mov [rsp+8], r8d
+    "rip-relative": bytes.fromhex("8b0500100000"),  # mov eax, [rip+0x1000]
+}
+
+TARGETS = {
+    "virtqueue": (["chapters/04-io/virtqueue.c"], VIRTQUEUE_SEEDS),
+    "mmio_decode": (["chapters/04-io/mmio_decode.c"], MMIO_DECODE_SEEDS),
+}
+
+
+# ---- building and running ----------------------------------------------
+
+def _tail(text):
+    return "\n".join(text.rstrip().splitlines()[-TAIL:])
+
+
+def build(name, sources):
+    if not shutil.which("clang"):
+        pytest.fail("clang is not installed; the fuzz targets need the Debian "
+                    "packages clang and libclang-rt-dev (libFuzzer and the "
+                    "sanitizer runtimes): run tools/deps.sh test, or "
+                    "apt-get install clang libclang-rt-dev", pytrace=False)
+    OUT.mkdir(parents=True, exist_ok=True)
+    binary = OUT / f"fuzz_{name}"
+    dirs = dict.fromkeys(str(Path(s).parent) for s in sources)
+    cmd = (["clang"] + CFLAGS + [f"-I{d}" for d in dirs] + ["-Icommon/include"]
+           + [f"tests/fuzz/fuzz_{name}.c"] + sources
+           + ["-o", str(binary.relative_to(ROOT))])
+    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
+                       timeout=BUILD_TIMEOUT)
+    if r.returncode != 0:
+        out = r.stdout + r.stderr
+        hint = ("\n(libFuzzer's runtime is missing: install libclang-rt-dev)"
+                if "clang_rt" in out else "")
+        pytest.fail(f"build failed:\n$ {shlex.join(cmd)}\n{_tail(out)}{hint}",
+                    pytrace=False)
+    return binary
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_fuzz(name):
+    sources, seeds = TARGETS[name]
+    binary = build(name, sources)
+    corpus = OUT / f"corpus-{name}"
+    corpus.mkdir(parents=True, exist_ok=True)
+    for seed, data in seeds.items():
+        (corpus / f"seed-{seed}").write_bytes(data)
+
+    cmd = [str(binary), f"-max_total_time={SECONDS}", "-rss_limit_mb=1024",
+           "-timeout=10", "-max_len=4096", "-print_final_stats=1",
+           f"-artifact_prefix={OUT}/{name}-", str(corpus)]
+    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
+                       timeout=SECONDS + 60)
+    out = r.stdout + r.stderr
+    if r.returncode != 0 or "Done " not in out:
+        pytest.fail(f"fuzz_{name} exited with {r.returncode}\n$ {shlex.join(cmd)}\n"
+                    f"--- last {TAIL} lines:\n{_tail(out)}", pytrace=False)
