@@ -96,9 +96,15 @@ images: $(GUESTS)
 # into a flat binary.
 GUEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -ffreestanding -fno-pic \
 	-fno-pie -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
-	-fno-asynchronous-unwind-tables -fno-builtin -Iguests/io
+	-fno-asynchronous-unwind-tables -fno-builtin -Iguests/io -Icommon/include
 IO_GUEST_C := $(wildcard guests/io/*.c)
-IO_GUEST_OBJS := $(BUILD)/guests/io/entry.o $(IO_GUEST_C:guests/io/%.c=$(BUILD)/guests/io/%.o)
+# The guest shares common/string.c: the same few functions, freestanding.
+IO_GUEST_OBJS := $(BUILD)/guests/io/entry.o $(IO_GUEST_C:guests/io/%.c=$(BUILD)/guests/io/%.o) \
+	$(BUILD)/guests/io/common_string.o
+$(BUILD)/guests/io/common_string.o: common/string.c | deps-build
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (for the guest)"
+	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/guests/io/%.o: guests/io/%.c | deps-build
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"

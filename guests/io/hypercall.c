@@ -4,7 +4,7 @@
  * compiler finish writing any string or buffer the call points to before
  * the exit, since the hypervisor reads guest memory directly. */
 #include "hypercall.h"
-#include "string.h"
+#include "kstring.h"
 
 static uint64_t vmcall(uint64_t function, uint64_t arg1, uint64_t arg2)
 {

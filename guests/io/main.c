@@ -8,7 +8,7 @@
 #include "guest.h"
 #include "hypercall.h"
 #include "programs.h"
-#include "string.h"
+#include "kstring.h"
 #include "uart.h"
 #include "virtio_blk.h"
 #include "virtio_console.h"
@@ -137,7 +137,10 @@ static int blk_path(void)
         virtio_blk_request(&blk, VIRTIO_BLK_T_GET_ID, 0, BLK_DATA_GPA, VIRTIO_BLK_ID_BYTES);
     if (status != VIRTIO_BLK_S_OK)
         return fail_request(FAIL_BLK_GET_ID, "virtio-blk: GET_ID failed", status);
-    hc_print(data, strnlen(data, VIRTIO_BLK_ID_BYTES)); /* NUL-padded, maybe not terminated */
+    size_t id_len = 0; /* NUL-padded, and not terminated if all 20 are used */
+    while (id_len < VIRTIO_BLK_ID_BYTES && data[id_len])
+        id_len++;
+    hc_print(data, id_len);
 
     r = blk_read_sector_1(&blk);
     if (r)

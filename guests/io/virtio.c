@@ -7,7 +7,7 @@
  * polls with a bound, as it would have to there. */
 #include "virtio.h"
 #include "io.h"
-#include "string.h"
+#include "kstring.h"
 
 /* How many times to look at the used ring, or at Status after a reset,
  * before giving up. Reads of RAM cost no VM exit. */
