@@ -102,15 +102,23 @@ def images():
         pytest.exit(f"make images failed:\n{r.stdout}\n{r.stderr}", returncode=1)
 
 
+# Bochs runs are deterministic, so tests that look at the same run share
+# one boot (per test worker); its artifacts stay with the first test.
+_bochs_runs = {}
+
+
 @pytest.fixture
 def bochs(request):
     """boot(chapter, cmdline='', cpu_model=...) -> Log, under Bochs."""
     def boot(chapter, cmdline="", cpu_model=stepvisor.DEFAULT_BOCHS_MODEL,
              timeout=BOOT_TIMEOUT):
         ch = stepvisor.resolve_chapter(chapter)
-        r = stepvisor.run_bochs(ch, cmdline, workdir=_artifact_dir(request, "bochs"),
-                                cpu_model=cpu_model, timeout=timeout)
-        return Log(r)
+        key = (ch, cmdline, cpu_model)
+        if key not in _bochs_runs:
+            _bochs_runs[key] = stepvisor.run_bochs(
+                ch, cmdline, workdir=_artifact_dir(request, "bochs"),
+                cpu_model=cpu_model, timeout=timeout)
+        return Log(_bochs_runs[key])
     return boot
 
 

@@ -155,6 +155,16 @@ uint32_t virtio_status(struct virtio_dev *d)
     return reg_read(d, VIRTIO_MMIO_STATUS);
 }
 
+uint32_t virtio_interrupt_status(struct virtio_dev *d)
+{
+    return reg_read(d, VIRTIO_MMIO_INTERRUPT_STATUS);
+}
+
+void virtio_interrupt_ack(struct virtio_dev *d, uint32_t reasons)
+{
+    reg_write(d, VIRTIO_MMIO_INTERRUPT_ACK, reasons);
+}
+
 uint32_t virtio_config_read32(struct virtio_dev *d, uint32_t offset)
 {
     return reg_read(d, VIRTIO_MMIO_CONFIG + offset);

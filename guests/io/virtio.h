@@ -19,6 +19,8 @@
 #define VIRTIO_MMIO_QUEUE_NUM 0x038
 #define VIRTIO_MMIO_QUEUE_READY 0x044
 #define VIRTIO_MMIO_QUEUE_NOTIFY 0x050
+#define VIRTIO_MMIO_INTERRUPT_STATUS 0x060
+#define VIRTIO_MMIO_INTERRUPT_ACK 0x064
 #define VIRTIO_MMIO_STATUS 0x070
 #define VIRTIO_MMIO_QUEUE_DESC_LOW 0x080
 #define VIRTIO_MMIO_QUEUE_DESC_HIGH 0x084
@@ -127,6 +129,10 @@ void virtio_driver_ok(struct virtio_dev *d);
 void virtio_fail(struct virtio_dev *d);
 /** The Status register. */
 uint32_t virtio_status(struct virtio_dev *d);
+/** InterruptStatus: bit 0 a used buffer, bit 1 a configuration change. */
+uint32_t virtio_interrupt_status(struct virtio_dev *d);
+/** InterruptACK: tells the device these interrupt reasons were handled. */
+void virtio_interrupt_ack(struct virtio_dev *d, uint32_t reasons);
 /** A 32-bit field of the device-specific configuration space. */
 uint32_t virtio_config_read32(struct virtio_dev *d, uint32_t offset);
 /** A 64-bit field, read as two 32-bit halves under ConfigGeneration. */
