@@ -2,12 +2,14 @@
 """Build the stepvisor book: book/src/*.md -> build/book/*.html.
 
     python3 book/build.py            expand @include lines, run pandoc
-    python3 book/build.py --check    only resolve every @include; report all
+    python3 book/build.py --check    only resolve every @include and @output
 
 A line `@include PATH[:SYMBOL]` at column 0, outside fenced code, is
 replaced by a fenced code block holding that excerpt of the real source
 (see excerpt.py) and a caption naming the file. PATH is relative to the
-repository root. A reference that does not resolve fails the build.
+repository root. A line `@output CHAPTER ... from "A" to "B"` becomes the
+serial output of a real run (see output.py). A reference that does not
+resolve fails the build.
 Standard library only; pandoc does the Markdown.
 """
 
@@ -22,6 +24,7 @@ BOOK = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BOOK)
 sys.path.insert(0, BOOK)
 from excerpt import extract  # noqa: E402
+from output import OUTPUT, OutputError, render  # noqa: E402
 
 INCLUDE = re.compile(r"@include\b(.*)$")
 SPEC = re.compile(r"\s+([^\s:]+)(?::(.+))?\s*$")
@@ -59,6 +62,13 @@ def expand(text, md_name, root=ROOT):
     """Replace every @include line in `text`; return (text, errors)."""
     out, errors = [], []
     for i, line, in_fence in code_lines(text.splitlines()):
+        run = None if in_fence else OUTPUT.match(line)
+        if run:
+            try:
+                out += render(run.group(1))
+            except OutputError as e:
+                errors.append(f"book: {md_name}:{i + 1}: @output: {e}")
+            continue
         m = None if in_fence else INCLUDE.match(line)
         if not m:
             out.append(line)

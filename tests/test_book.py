@@ -186,3 +186,36 @@ def test_real_book_references_resolve():
     r = subprocess.run([sys.executable, os.path.join(ROOT, "book", "build.py"),
                         "--check"], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+# --- @output: serial output from real runs ---------------------------------
+
+import output  # noqa: E402  (book/ is on sys.path above)
+
+
+def test_output_spec_is_parsed():
+    chapter, cmdline, model, opts = output.parse(
+        '03-ept scenario=isolation guest_mem=6M model=corei5_lynnfield_750 '
+        'from "EPT:" to "PASS" skip "^guest uart"')
+    assert (chapter, cmdline, model) == ("03-ept", "scenario=isolation guest_mem=6M",
+                                         "corei5_lynnfield_750")
+    assert opts == {"from": "EPT:", "to": "PASS", "skip": "^guest uart"}
+
+
+@pytest.mark.parametrize("spec", ['01-vmxon', '01-vmxon from "A"', '', '01 from "A" to'])
+def test_malformed_output_spec_is_refused(spec):
+    with pytest.raises(output.OutputError):
+        output.parse(spec)
+
+
+def test_output_lines_are_selected_and_folded():
+    lines = ["boot", "A one", "x 1", "x 2", "keep", "B end", "after"]
+    assert output.select(lines, {"from": "A", "to": "B"}) == lines[1:6]
+    assert output.select(lines, {"from": "A", "to": "B", "skip": "^x"}) == \
+        ["A one", "...", "keep", "B end"]
+    assert output.select(lines, {"from": "A", "to": "B", "match": "^(A|B)"}) == \
+        ["A one", "B end"]
+    with pytest.raises(output.OutputError):
+        output.select(lines, {"from": "Z", "to": "B"})
+    with pytest.raises(output.OutputError):
+        output.select(lines, {"from": "A", "to": "Z"})
