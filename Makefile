@@ -156,7 +156,7 @@ docs: | deps-docs
 	@mkdir -p $(BUILD)/docs
 	doxygen Doxyfile
 
-book: | deps-book
+book: images | deps-run deps-book
 	$(PYTHON) book/build.py
 
 clean:
