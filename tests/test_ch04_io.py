@@ -7,7 +7,7 @@ import pytest
 CH = "04-io"
 INTACT = (r"isolation: canary intact, checksum of the hypervisor's code and constants "
           r"unchanged \(\d+ bytes\)")
-LINES = [f"uart line {n:02d}: " for n in range(32)]
+LINES = [f"text line {n:02d}: " for n in range(32)]
 
 
 def test_uart_and_virtio_carry_the_same_text(bochs):

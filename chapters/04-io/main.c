@@ -39,7 +39,7 @@ static void require_ept_and_unrestricted_guest(void)
     if (!controls_available(CONTROLS_SECONDARY_PROCESSOR_BASED, PROC2_ENABLE_EPT))
         run_fail("no EPT: this CPU cannot give the \"enable EPT\" control");
     if (!controls_available(CONTROLS_SECONDARY_PROCESSOR_BASED, PROC2_UNRESTRICTED_GUEST))
-        run_fail("no unrestricted guest: chapter 3 starts its guest in real mode, which "
+        run_fail("no unrestricted guest: chapter 4 starts its guest in real mode, which "
                  "needs the \"unrestricted guest\" control");
 }
 
@@ -124,7 +124,7 @@ noreturn void chapter_main(const struct boot_info *info)
 
     vmcs_create();
     if (!vmcs_setup_controls(eptp))
-        run_fail("this CPU lacks a VMX control chapter 3 needs");
+        run_fail("this CPU lacks a VMX control chapter 4 needs");
     vmcs_setup_host_state();
     vmcs_setup_guest_state(&start);
     if (scenario->break_vmcs) {

@@ -28,10 +28,12 @@ static uint8_t *disk;
 static uint64_t disk_size;
 static const char disk_id[VIRTIO_BLK_ID_BYTES] = "stepvisor-disk0";
 
-/* Is [sector, sector + len bytes) on the disk? Safe for any guest values. */
+/* Is [sector, sector + len bytes) on the disk, in whole sectors? Safe for
+ * any guest values. */
 static bool on_disk(uint64_t sector, uint64_t len)
 {
-    return sector <= disk_size / VIRTIO_BLK_SECTOR_SIZE &&
+    return len % VIRTIO_BLK_SECTOR_SIZE == 0 &&
+           sector <= disk_size / VIRTIO_BLK_SECTOR_SIZE &&
            len <= disk_size - sector * VIRTIO_BLK_SECTOR_SIZE;
 }
 

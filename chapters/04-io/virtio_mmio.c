@@ -32,12 +32,19 @@ static void reset(struct virtio_device *d)
         d->queue[i] = (struct virtq){0};
 }
 
-void virtio_device_fail(struct virtio_device *d, unsigned queue, enum virtq_error e)
+/* "Device Status Field": the device tells the driver it is broken by
+ * setting DEVICE_NEEDS_RESET, and a configuration-change interrupt. */
+static void needs_reset(struct virtio_device *d, unsigned queue, const char *why)
 {
     kprintf("%s: queue %u: %s; the device needs a reset (DEVICE_NEEDS_RESET)\n",
-            d->mmio.name, queue, virtq_error_name(e));
+            d->mmio.name, queue, why);
     d->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
     d->interrupt_status |= VIRTIO_INTERRUPT_CONFIG_CHANGE;
+}
+
+void virtio_device_fail(struct virtio_device *d, unsigned queue, enum virtq_error e)
+{
+    needs_reset(d, queue, virtq_error_name(e));
 }
 
 /* FEATURES_OK sticks only if the driver accepted nothing we did not offer,
@@ -55,7 +62,9 @@ static void write_status(struct virtio_device *d, uint32_t value)
                 d->driver_features, d->offered);
         value &= ~VIRTIO_STATUS_FEATURES_OK;
     }
-    d->status = value | (d->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+    /* DEVICE_NEEDS_RESET is the device's to set, and only a reset clears it. */
+    d->status = (value & ~VIRTIO_STATUS_DEVICE_NEEDS_RESET) |
+                (d->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET);
 }
 
 static void set_half(uint64_t *field, bool high, uint32_t value)
@@ -82,8 +91,8 @@ static void notify(struct virtio_device *d, uint32_t queue)
 {
     if (d->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET)
         return; /* broken until reset */
-    if (!(d->status & VIRTIO_STATUS_DRIVER_OK) || queue >= d->queue_count ||
-        !d->queue[queue].ready)
+    uint32_t live = VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK;
+    if ((d->status & live) != live || queue >= d->queue_count || !d->queue[queue].ready)
         return; /* a doorbell for nothing: ignored, as hardware would */
     d->ops->notify(d, queue);
 }
@@ -120,7 +129,8 @@ static void transport_write(struct mmio_device *m, uint64_t offset, unsigned siz
     switch (offset) {
     case VIRTIO_MMIO_DEVICE_FEATURES_SEL: d->device_features_sel = value; break;
     case VIRTIO_MMIO_DRIVER_FEATURES:
-        if (d->driver_features_sel <= 1)
+        /* Once FEATURES_OK is set, the features are agreed and fixed. */
+        if (d->driver_features_sel <= 1 && !(d->status & VIRTIO_STATUS_FEATURES_OK))
             set_half(&d->driver_features, d->driver_features_sel == 1, value);
         break;
     case VIRTIO_MMIO_DRIVER_FEATURES_SEL: d->driver_features_sel = value; break;
@@ -133,9 +143,7 @@ static void transport_write(struct mmio_device *m, uint64_t offset, unsigned siz
         if (!q)
             break;
         if (value && !virtq_size_valid(q->size)) {
-            kprintf("%s: queue %u: QueueNum %u is not a power of 2 up to %u\n",
-                    d->mmio.name, d->queue_sel, q->size, VIRTQ_MAX_SIZE);
-            d->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
+            needs_reset(d, d->queue_sel, "QueueNum is not a power of 2 up to QueueNumMax");
             break;
         }
         q->ready = value & 1;

@@ -18,7 +18,7 @@
 #define TEXT_LINES 32
 #define TEXT_LINE_BYTES 64
 #define TEXT_BYTES (TEXT_LINES * TEXT_LINE_BYTES)
-#define LINE_PREFIX "uart line NN: " /* NN: the line number, 00 to 31 */
+#define LINE_PREFIX "text line NN: " /* NN: the line number, 00 to 31 */
 #define LINE_NUMBER_AT 10             /* where NN is */
 #define LINE_FILLER "these 2048 bytes go out through COM1 and virtio.."
 _Static_assert(sizeof LINE_PREFIX - 1 + sizeof LINE_FILLER - 1 == TEXT_LINE_BYTES - 1,
