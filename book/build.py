@@ -24,7 +24,7 @@ BOOK = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BOOK)
 sys.path.insert(0, BOOK)
 from excerpt import extract  # noqa: E402
-from output import OUTPUT, OutputError, render  # noqa: E402
+from output import OUTPUT, OutputError, prefetch, render  # noqa: E402
 
 INCLUDE = re.compile(r"@include\b(.*)$")
 SPEC = re.compile(r"\s+([^\s:]+)(?::(.+))?\s*$")
@@ -145,6 +145,12 @@ def main():
 
     src = os.path.join(BOOK, "src")
     names = sorted(n for n in os.listdir(src) if n.endswith(".md"))
+    specs = []
+    for name in names:
+        with open(os.path.join(src, name), encoding="utf-8") as f:
+            specs += [m.group(1) for _, line, fenced in code_lines(f.read().splitlines())
+                      if not fenced for m in [OUTPUT.match(line)] if m]
+    prefetch(specs)
     pages, errors, count = [], [], 0
     for name in names:
         md_name = os.path.relpath(os.path.join(src, name), ROOT)

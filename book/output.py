@@ -61,8 +61,8 @@ def serial_log(chapter, cmdline, model):
     iso = stepvisor.build_iso(chapter, cmdline)
     cached = os.path.join(CACHE, f"{os.path.basename(iso)}-{model}.log")
     if not os.path.exists(cached):
-        r = stepvisor.run_bochs(chapter, cmdline, cpu_model=model,
-                                workdir=os.path.join(CACHE, "work", os.path.basename(iso)))
+        work = os.path.join(CACHE, "work", f"{os.path.basename(iso)}-{model}")
+        r = stepvisor.run_bochs(chapter, cmdline, cpu_model=model, workdir=work)
         if r.verdict is None:
             raise OutputError(f"{chapter} {cmdline!r} ended without a verdict")
         os.makedirs(CACHE, exist_ok=True)
@@ -71,6 +71,25 @@ def serial_log(chapter, cmdline, model):
         os.replace(cached + ".tmp", cached)
     with open(cached) as f:
         return f.read().splitlines()
+
+
+def prefetch(specs, workers=2):
+    """Boots the runs that specs need, two at a time (the machine has two
+    cores); malformed specs are left for render() to report."""
+    from concurrent.futures import ThreadPoolExecutor
+    runs = set()
+    for spec in specs:
+        try:
+            chapter, cmdline, model, _ = parse(spec)
+            runs.add((chapter, cmdline, model))
+        except OutputError:
+            pass
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for f in [pool.submit(serial_log, *run) for run in sorted(runs, key=str)]:
+            try:
+                f.result()
+            except OutputError:
+                pass  # render() reports it, with the file and line
 
 
 def select(lines, options):
