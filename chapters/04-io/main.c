@@ -33,11 +33,18 @@
 #define SCENARIO_MAX 32
 #define SIZE_MAX_TEXT 16
 
-/* EPT needs "enable EPT", and a real-mode guest "unrestricted guest". */
+/* EPT needs "enable EPT", and the EPTP this chapter builds (ept_pointer)
+ * a 4-level walk and write-back paging structures, as IA32_VMX_EPT_VPID_CAP
+ * must say; a real-mode guest needs "unrestricted guest". */
 static void require_ept_and_unrestricted_guest(void)
 {
     if (!controls_available(CONTROLS_SECONDARY_PROCESSOR_BASED, PROC2_ENABLE_EPT))
         run_fail("no EPT: this CPU cannot give the \"enable EPT\" control");
+    uint64_t caps = rdmsr(IA32_VMX_EPT_VPID_CAP);
+    if (!(caps & EPT_CAP_PAGE_WALK_4))
+        run_fail("EPT: IA32_VMX_EPT_VPID_CAP offers no 4-level page walk");
+    if (!(caps & EPT_CAP_MEMORY_TYPE_WB))
+        run_fail("EPT: IA32_VMX_EPT_VPID_CAP offers no write-back paging structures");
     if (!controls_available(CONTROLS_SECONDARY_PROCESSOR_BASED, PROC2_UNRESTRICTED_GUEST))
         run_fail("no unrestricted guest: chapter 4 starts its guest in real mode, which "
                  "needs the \"unrestricted guest\" control");
