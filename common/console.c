@@ -24,12 +24,6 @@ void console_putc(char c)
     outb(DEBUGCON_PORT, (uint8_t)c);
 }
 
-void console_write(const char *s)
-{
-    while (*s)
-        console_putc(*s++);
-}
-
 void console_drain(void)
 {
     while (!(inb(COM1_BASE + UART_LSR) & UART_LSR_TX_EMPTY))

@@ -8,7 +8,6 @@
 
 void console_init(void);
 void console_putc(char c);
-void console_write(const char *s);
 /** Waits until the UART has sent its last bit, so nothing is lost when the
  *  emulator stops right after. */
 void console_drain(void);

@@ -48,13 +48,6 @@ DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #undef DEFINE_CR_ACCESSORS
 
-static inline uint64_t read_dr7(void)
-{
-    uint64_t v;
-    __asm__ volatile("mov %%dr7, %0" : "=r"(v));
-    return v;
-}
-
 static inline uint64_t read_rflags(void)
 {
     uint64_t v;
@@ -65,14 +58,6 @@ static inline uint64_t read_rflags(void)
 static inline void outb(uint16_t port, uint8_t v)
 {
     __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));
-}
-static inline void outw(uint16_t port, uint16_t v)
-{
-    __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port));
-}
-static inline void outl(uint16_t port, uint32_t v)
-{
-    __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port));
 }
 static inline uint8_t inb(uint16_t port)
 {
