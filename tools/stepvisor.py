@@ -273,10 +273,11 @@ def choose_emulator(emu):
 
 
 def run(chapter, emu, cmdline, timeout, live=True):
+    workdir = BUILD / "run" / f"{chapter}-{emu}"
     if emu == "bochs":
-        return run_bochs(chapter, cmdline, timeout=timeout, live=live)
-    return run_qemu(chapter, cmdline, accel="kvm" if emu == "qemu-kvm" else "tcg",
-                    timeout=timeout, live=live)
+        return run_bochs(chapter, cmdline, workdir=workdir, timeout=timeout, live=live)
+    return run_qemu(chapter, cmdline, workdir=workdir,
+                    accel="kvm" if emu == "qemu-kvm" else "tcg", timeout=timeout, live=live)
 
 
 def cmd_run(args):
