@@ -24,6 +24,7 @@ extern char vm_exit_entry[]; /* vmentry.asm */
 #define REAL_MODE_LIMIT 0xFFFFu        /* 64 KiB segments */
 #define REAL_MODE_IVT_LIMIT 0x3FFu     /* 256 four-byte vectors */
 #define BITMAP_ALL_ONES 0xFF
+#define CR_DEFINED_BITS 0xFFFFFFFFull  /* the fixed-bit MSRs cover bits 31:0 */
 
 uint64_t vmcs_create(void)
 {
@@ -145,7 +146,7 @@ static uint64_t bitmap_page(void)
  * return the read shadow. */
 static uint64_t fixed_bits_mask(uint32_t fixed0_msr, uint32_t fixed1_msr)
 {
-    return rdmsr(fixed0_msr) | (~rdmsr(fixed1_msr) & 0xFFFFFFFFull);
+    return rdmsr(fixed0_msr) | (~rdmsr(fixed1_msr) & CR_DEFINED_BITS);
 }
 
 bool vmcs_setup_controls(uint64_t eptp)

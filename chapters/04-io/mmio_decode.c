@@ -29,10 +29,18 @@
 #define RM_DISP32 5 /* with mod 0: RIP-relative in 64-bit mode */
 #define SIB_BASE(b) ((b) & 7)
 #define BASE_NONE 5 /* with mod 0: no base, disp32 */
+#define IMM32_SIGN 0x80000000ull
+#define IMM32_SIGN_EXTENSION 0xFFFFFFFF00000000ull
+
+/* ES, CS, SS, DS, FS, GS overrides: the address is known, so ignored. */
+static const uint8_t segment_prefixes[] = {0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65};
 
 static bool is_segment_prefix(uint8_t b)
 {
-    return b == 0x26 || b == 0x2E || b == 0x36 || b == 0x3E || b == 0x64 || b == 0x65;
+    for (size_t i = 0; i < sizeof segment_prefixes; i++)
+        if (b == segment_prefixes[i])
+            return true;
+    return false;
 }
 
 /* Length of ModRM + SIB + displacement starting at p; 0 if the ModRM names
@@ -124,8 +132,8 @@ bool mmio_decode(const uint8_t *bytes, size_t avail, struct mmio_insn *out)
         if (i + isize > avail)
             return false;
         uint64_t imm = read_le(&bytes[i], isize);
-        if (out->size == 8 && (imm & 0x80000000ull))
-            imm |= 0xFFFFFFFF00000000ull;
+        if (out->size == 8 && (imm & IMM32_SIGN))
+            imm |= IMM32_SIGN_EXTENSION;
         out->immediate = imm;
         i += isize;
     }
