@@ -3,10 +3,9 @@
  * the guest sends goes to the hypervisor's console, a line at a time, with
  * a prefix so nobody mistakes it for the hypervisor's own words. */
 #include "uart.h"
-#include "printf.h"
+#include "line_buffer.h"
 #include "uart16550.h"
 
-#define LINE_MAX 120
 #define IER_MASK 0x0F          /* bits 7:4 are always 0 */
 #define IIR_NO_INTERRUPT 0x01
 #define IIR_FIFOS_ENABLED 0xC0
@@ -15,21 +14,14 @@
 
 static struct {
     uint8_t ier, lcr, mcr, fcr, scr, dll, dlm;
-    char line[LINE_MAX + 1];
-    unsigned len;
+    struct line_buffer output;
     uint64_t sent;
-} uart;
+} uart = {.output = {.prefix = "guest uart"}};
 
 static void transmit(char c)
 {
     uart.sent++;
-    if (c != '\n' && c != '\r')
-        uart.line[uart.len++] = c;
-    if (c == '\n' || uart.len == LINE_MAX) {
-        uart.line[uart.len] = '\0';
-        kprintf("guest uart: %s\n", uart.line);
-        uart.len = 0;
-    }
+    line_buffer_putc(&uart.output, c);
 }
 
 uint8_t uart_read(unsigned reg)

@@ -22,7 +22,6 @@ enum exit_action {
     EXIT_GUEST_DONE, /**< the guest has ended; vcpu->outcome says how */
 };
 
-#define GUEST_CONSOLE_LINE 120
 #define OUTCOME_MAX 200
 
 struct vcpu {
@@ -32,8 +31,6 @@ struct vcpu {
     uint64_t exit_counts[EXIT_REASON_COUNT];
     bool guest_ok;             /**< the guest ended the way it should */
     char outcome[OUTCOME_MAX]; /**< how the guest ended, in words */
-    char console[GUEST_CONSOLE_LINE + 1]; /**< guest console line so far */
-    size_t console_len;
 };
 
 /** Enters the guest with VMLAUNCH or VMRESUME (vmentry.asm). Returns 0

@@ -92,23 +92,8 @@ static enum virtq_error serve(const struct virtq_chain *c, uint32_t *written)
 
 static void blk_notify(struct virtio_device *d, unsigned queue)
 {
-    if (queue != BLK_REQUESTQ)
-        return;
-    struct virtq *q = &d->queue[queue];
-    struct virtq_chain chain;
-    enum virtq_error e;
-    while ((e = virtq_pop(q, &virtio_guest_ram, &chain)) == VIRTQ_OK) {
-        uint32_t written;
-        e = serve(&chain, &written);
-        if (e != VIRTQ_OK)
-            break;
-        e = virtq_push(q, &virtio_guest_ram, chain.head, written);
-        if (e != VIRTQ_OK)
-            break;
-        d->interrupt_status |= VIRTIO_INTERRUPT_USED_BUFFER;
-    }
-    if (e != VIRTQ_EMPTY)
-        virtio_device_fail(d, queue, e);
+    if (queue == BLK_REQUESTQ)
+        virtio_process_queue(d, queue, serve);
 }
 
 /* Configuration space: capacity, a le64 count of 512-byte sectors, at 0. */

@@ -3,55 +3,39 @@
  * port, no size or multiport configuration. Nothing is ever typed, so the
  * receive queue's buffers simply wait. */
 #include "virtio_console.h"
-#include "printf.h"
+#include "line_buffer.h"
 
 #define CONSOLE_RECEIVEQ 0
 #define CONSOLE_QUEUES 2
 #define VIRTIO_ID_CONSOLE 3
-#define LINE_MAX 120
 #define CHUNK 64
 
 struct virtio_device virtio_console;
-static char line[LINE_MAX + 1];
-static unsigned line_len;
+static struct line_buffer output = {.prefix = "guest virtio-console"};
 static uint64_t bytes;
 
-static void output(char c)
+/* One chain of the transmit queue: print what the driver sent. */
+static enum virtq_error transmit(const struct virtq_chain *c, uint32_t *written)
 {
-    bytes++;
-    if (c != '\n' && c != '\r')
-        line[line_len++] = c;
-    if (c == '\n' || line_len == LINE_MAX) {
-        line[line_len] = '\0';
-        kprintf("guest virtio-console: %s\n", line);
-        line_len = 0;
+    char buf[CHUNK];
+    size_t n;
+    for (uint64_t off = 0; off < c->readable; off += n) {
+        n = virtq_read(c, &virtio_guest_ram, off, buf, sizeof buf);
+        if (!n)
+            break;
+        for (size_t i = 0; i < n; i++)
+            line_buffer_putc(&output, buf[i]);
+        bytes += n;
     }
+    *written = 0;
+    return VIRTQ_OK;
 }
 
 static void console_notify(struct virtio_device *d, unsigned queue)
 {
     if (queue == CONSOLE_RECEIVEQ)
         return; /* buffers for input that never comes: they wait */
-    struct virtq *q = &d->queue[queue];
-    struct virtq_chain chain;
-    enum virtq_error e;
-    while ((e = virtq_pop(q, &virtio_guest_ram, &chain)) == VIRTQ_OK) {
-        char buf[CHUNK];
-        for (uint64_t off = 0; off < chain.readable;) {
-            size_t n = virtq_read(&chain, &virtio_guest_ram, off, buf, sizeof buf);
-            if (!n)
-                break;
-            for (size_t i = 0; i < n; i++)
-                output(buf[i]);
-            off += n;
-        }
-        e = virtq_push(q, &virtio_guest_ram, chain.head, 0);
-        if (e != VIRTQ_OK)
-            break;
-        d->interrupt_status |= VIRTIO_INTERRUPT_USED_BUFFER;
-    }
-    if (e != VIRTQ_EMPTY)
-        virtio_device_fail(d, queue, e);
+    virtio_process_queue(d, queue, transmit);
 }
 
 static uint64_t console_config_read(struct virtio_device *d, uint64_t offset, unsigned size)

@@ -47,6 +47,24 @@ void virtio_device_fail(struct virtio_device *d, unsigned queue, enum virtq_erro
     needs_reset(d, queue, virtq_error_name(e));
 }
 
+void virtio_process_queue(struct virtio_device *d, unsigned queue, virtio_request_fn serve)
+{
+    struct virtq *q = &d->queue[queue];
+    struct virtq_chain chain;
+    enum virtq_error e;
+    while ((e = virtq_pop(q, &virtio_guest_ram, &chain)) == VIRTQ_OK) {
+        uint32_t written;
+        e = serve(&chain, &written);
+        if (e == VIRTQ_OK)
+            e = virtq_push(q, &virtio_guest_ram, chain.head, written);
+        if (e != VIRTQ_OK)
+            break;
+        d->interrupt_status |= VIRTIO_INTERRUPT_USED_BUFFER;
+    }
+    if (e != VIRTQ_EMPTY)
+        virtio_device_fail(d, queue, e);
+}
+
 /* FEATURES_OK sticks only if the driver accepted nothing we did not offer,
  * and VIRTIO_F_VERSION_1 among it ("Feature Bits"); the driver reads Status
  * back to learn whether it did. */

@@ -82,6 +82,12 @@ struct virtio_device {
 
 /** Sets up d's transport; the device type fills in id, features, ops. */
 void virtio_device_init(struct virtio_device *d, const char *name, uint64_t base);
+/** Serves one request chain; *written: the bytes it put into the chain.
+ *  Anything but VIRTQ_OK means the chain is unusable. */
+typedef enum virtq_error (*virtio_request_fn)(const struct virtq_chain *c, uint32_t *written);
+/** Serves every chain the driver made available on queue, returning each
+ *  through the used ring; a bad ring or chain ends in virtio_device_fail(). */
+void virtio_process_queue(struct virtio_device *d, unsigned queue, virtio_request_fn serve);
 /** The device found the driver's queue unusable: report why, set
  *  DEVICE_NEEDS_RESET, and ignore the device's queues until a reset. */
 void virtio_device_fail(struct virtio_device *d, unsigned queue, enum virtq_error e);

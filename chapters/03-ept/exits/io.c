@@ -4,6 +4,7 @@
  * for a polling driver's output. Chapter 4 emulates a real UART. */
 #include "console.h"
 #include "exits.h"
+#include "line_buffer.h"
 #include "printf.h"
 #include "uart16550.h"
 #include "vmx/vmcs_encodings.h"
@@ -13,21 +14,12 @@
 #define COM1_PORTS 8
 #define ALL_ONES 0xFFFFFFFFu
 
-static void guest_console_putc(struct vcpu *v, char c)
-{
-    if (c != '\n' && c != '\r')
-        v->console[v->console_len++] = c;
-    if (c == '\n' || v->console_len == GUEST_CONSOLE_LINE) {
-        v->console[v->console_len] = '\0';
-        kprintf("guest console: %s\n", v->console);
-        v->console_len = 0;
-    }
-}
+static struct line_buffer debug_console = {.prefix = "guest console"};
 
-static void port_out(struct vcpu *v, uint16_t port, uint32_t value)
+static void port_out(uint16_t port, uint32_t value)
 {
     if (port == DEBUGCON_PORT || port == COM1_BASE + UART_THR)
-        guest_console_putc(v, (char)value);
+        line_buffer_putc(&debug_console, (char)value);
     else if (port < COM1_BASE || port >= COM1_BASE + COM1_PORTS)
         kprintf("io: OUT 0x%x to port 0x%x: no device there, ignored\n", value, port);
     /* Other COM1 registers (line and modem control...) take no effect. */
@@ -60,7 +52,7 @@ enum exit_action handle_io(struct vcpu *v)
         uint64_t rax = size == 4 ? 0 : v->gpr[GPR_RAX] & ~(uint64_t)mask;
         v->gpr[GPR_RAX] = rax | value;
     } else {
-        port_out(v, port, (uint32_t)v->gpr[GPR_RAX] & mask);
+        port_out(port, (uint32_t)v->gpr[GPR_RAX] & mask);
     }
     vcpu_skip_instruction();
     return EXIT_RESUME;

@@ -5,6 +5,7 @@
  * and is counted. */
 #include "console.h"
 #include "exits.h"
+#include "line_buffer.h"
 #include "printf.h"
 #include "uart.h"
 #include "vmx/vmcs_encodings.h"
@@ -15,26 +16,17 @@
 
 static uint64_t unclaimed_accesses;
 
-static void guest_console_putc(struct vcpu *v, char c)
-{
-    if (c != '\n' && c != '\r')
-        v->console[v->console_len++] = c;
-    if (c == '\n' || v->console_len == GUEST_CONSOLE_LINE) {
-        v->console[v->console_len] = '\0';
-        kprintf("guest console: %s\n", v->console);
-        v->console_len = 0;
-    }
-}
+static struct line_buffer debug_console = {.prefix = "guest console"};
 
 static bool is_com1(uint16_t port)
 {
     return port >= COM1_BASE && port < COM1_BASE + UART_PORTS;
 }
 
-static void port_out(struct vcpu *v, uint16_t port, uint32_t value)
+static void port_out(uint16_t port, uint32_t value)
 {
     if (port == DEBUGCON_PORT)
-        guest_console_putc(v, (char)value);
+        line_buffer_putc(&debug_console, (char)value);
     else if (is_com1(port))
         uart_write(port - COM1_BASE, (uint8_t)value);
     else
@@ -71,7 +63,7 @@ enum exit_action handle_io(struct vcpu *v)
         uint64_t rax = size == 4 ? 0 : v->gpr[GPR_RAX] & ~(uint64_t)mask;
         v->gpr[GPR_RAX] = rax | value;
     } else {
-        port_out(v, port, (uint32_t)v->gpr[GPR_RAX] & mask);
+        port_out(port, (uint32_t)v->gpr[GPR_RAX] & mask);
     }
     vcpu_skip_instruction();
     return EXIT_RESUME;
