@@ -16,8 +16,11 @@ static bool open_measurement;
 
 void measure_begin(const char *label, uint64_t exits)
 {
-    if (count == MEASURE_MAX)
+    if (count == MEASURE_MAX || open_measurement) {
+        kprintf("measure: \"%s\" ignored: %s\n", label,
+                open_measurement ? "another measurement is open" : "no room for more");
         return;
+    }
     size_t n = strlen(label);
     n = n < MEASURE_LABEL - 1 ? n : MEASURE_LABEL - 1;
     memcpy(m[count].label, label, n);
@@ -28,8 +31,10 @@ void measure_begin(const char *label, uint64_t exits)
 
 void measure_end(uint64_t bytes, uint64_t exits)
 {
-    if (!open_measurement)
+    if (!open_measurement) {
+        kprintf("measure: an end without a beginning, ignored\n");
         return;
+    }
     /* Neither bracketing hypercall counts: only the exits of the transfer. */
     m[count].exits = exits - 1 - m[count].start;
     m[count].bytes = bytes;
