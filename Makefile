@@ -59,12 +59,15 @@ $(BUILD)/common/boot/%.o: common/boot/%.asm | deps-build
 define chapter_rules
 $(1)_C := $$(wildcard chapters/$(1)/*.c chapters/$(1)/*/*.c)
 $(1)_ASM := $$(wildcard chapters/$(1)/*.asm)
+# The chapter's number, from its directory name: 03-ept is chapter 3.
+$(1)_NUMBER := $$(patsubst 0%,%,$$(firstword $$(subst -, ,$(1))))
 $(1)_OBJS := $$($(1)_C:chapters/%.c=$(BUILD)/%.o) $$($(1)_ASM:chapters/%.asm=$(BUILD)/%.o)
 
 $(BUILD)/$(1)/%.o: chapters/$(1)/%.c | deps-build
 	@mkdir -p $$(dir $$@)
 	@echo "  CC      $$<"
-	$$(Q)$$(CC) $$(KERNEL_CFLAGS) -Ichapters/$(1) -MMD -MP -c $$< -o $$@
+	$$(Q)$$(CC) $$(KERNEL_CFLAGS) -Ichapters/$(1) -DCHAPTER_NUMBER=$$($(1)_NUMBER) -MMD -MP \
+		-c $$< -o $$@
 
 $(BUILD)/$(1)/%.o: chapters/$(1)/%.asm | deps-build
 	@mkdir -p $$(dir $$@)

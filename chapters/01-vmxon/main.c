@@ -1,26 +1,21 @@
 /* Chapter 1: into VMX root operation and out again. The order of the steps
  * is Intel SDM Vol. 3C, "Enabling and Entering VMX Operation". */
 #include "chapter.h"
-#include "cmdline.h"
 #include "kstring.h"
-#include "printf.h"
 #include "run_end.h"
 #include "vmx.h"
 
-#define SCENARIO_MAX 32
+static const char *const options[] = {"scenario", 0};
 
 noreturn void chapter_main(const struct boot_info *info)
 {
-    char scenario[SCENARIO_MAX] = "normal";
-    if (cmdline_has(info->cmdline, "scenario") &&
-        !cmdline_get(info->cmdline, "scenario", scenario, sizeof scenario))
-        run_fail("scenario name too long: at most %d characters", SCENARIO_MAX - 1);
-    kprintf("stepvisor chapter 1: VMXON (scenario %s)\n", scenario);
-
+    const char *scenario = chapter_start(info, CHAPTER_NUMBER, "VMXON", options);
     bool bad_revision = strcmp(scenario, "bad-revision") == 0;
     if (!bad_revision && strcmp(scenario, "normal") != 0)
-        run_fail("unknown scenario \"%s\" (chapter 1 has: normal, bad-revision)",
-                 scenario);
+        run_fail("unknown scenario \"%s\" (chapter %d has: normal, bad-revision)", scenario,
+                 CHAPTER_NUMBER);
+    if (bad_revision)
+        run_expect("VMXON failed: VMfailInvalid");
 
     if (!vmx_supported())
         run_fail("no VMX: CPUID.1:ECX.VMX[bit 5] = 0, this CPU offers no VT-x");

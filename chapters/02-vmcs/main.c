@@ -3,7 +3,6 @@
  * "Virtual Machine Control Structures" and "VM Entries". */
 #include "chapter.h"
 #include "checker.h"
-#include "cmdline.h"
 #include "guest.h"
 #include "isolation.h"
 #include "printf.h"
@@ -14,21 +13,19 @@
 #include "vmcs.h"
 #include "vmx.h"
 
-#define SCENARIO_MAX 32
+
+static const char *const options[] = {"scenario", 0};
 
 noreturn void chapter_main(const struct boot_info *info)
 {
     static struct vcpu vcpu;
-    char name[SCENARIO_MAX] = "normal";
-    if (cmdline_has(info->cmdline, "scenario") &&
-        !cmdline_get(info->cmdline, "scenario", name, sizeof name))
-        run_fail("scenario name too long: at most %d characters", SCENARIO_MAX - 1);
-    kprintf("stepvisor chapter 2: VMCS (scenario %s)\n", name);
+    const char *name = chapter_start(info, CHAPTER_NUMBER, "VMCS", options);
     const struct scenario *scenario = scenario_find(name);
     if (!scenario) {
         scenario_list();
         run_fail("unknown scenario \"%s\"", name);
     }
+    run_expect(scenario->expect);
 
     if (!vmx_supported())
         run_fail("no VMX: CPUID.1:ECX.VMX[bit 5] = 0, this CPU offers no VT-x");
@@ -43,7 +40,7 @@ noreturn void chapter_main(const struct boot_info *info)
     struct guest_start start = guest_load(info);
     vmcs_create();
     if (!vmcs_setup_controls())
-        run_fail("this CPU lacks a VMX control chapter 2 needs");
+        run_fail("this CPU lacks a VMX control chapter %d needs", CHAPTER_NUMBER);
     vmcs_setup_host_state();
     vmcs_setup_guest_state(&start);
     if (scenario->break_vmcs) {

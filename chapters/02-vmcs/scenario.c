@@ -10,6 +10,13 @@
 #include "vmx/vmcs_encodings.h"
 #include "vmx/vmx_insn.h"
 
+/* What a correct hypervisor ends each negative scenario with: the start of
+ * the verdict's reason (run_expect). */
+#define HUNG "guest hung at RIP"
+#define INVALID_GUEST_STATE "VM entry failed: VM-entry failure due to invalid guest state"
+#define INVALID_HOST_STATE "VMLAUNCH failed: VMfailValid, VM-instruction error 8"
+#define INVALID_CONTROLS "VMLAUNCH failed: VMfailValid, VM-instruction error 7"
+
 #define BAD_ACTIVITY_STATE 5
 #define BAD_LINK_POINTER 0
 
@@ -59,20 +66,31 @@ static void clear_pin_based_controls(void)
 }
 
 static const struct scenario scenarios[] = {
-    {"normal", GUEST_NORMAL, 0, "every exit handler, then a clean exit"},
-    {"hang", GUEST_HANG, 0, "a guest in an endless loop, stopped by the watchdog"},
-    {"triple-fault", GUEST_TRIPLE_FAULT, 0, "an exception with no IDT: a triple fault"},
-    {"unknown-msr", GUEST_UNKNOWN_MSR, 0, "an unknown MSR: #GP in the guest"},
-    {"isolation", GUEST_ISOLATION, 0, "without EPT the guest can write hypervisor memory"},
-    {"bad-guest-cr0", GUEST_NORMAL, clear_guest_cr0_pe, "guest CR0.PE cleared, PG still set"},
-    {"bad-guest-rflags", GUEST_NORMAL, clear_guest_rflags, "guest RFLAGS bit 1 cleared"},
-    {"bad-guest-cs", GUEST_NORMAL, set_guest_cs_d, "guest CS with both L and D set"},
-    {"bad-activity-state", GUEST_NORMAL, set_bad_activity_state, "guest activity state 5"},
-    {"bad-link-pointer", GUEST_NORMAL, set_bad_link_pointer, "VMCS link pointer 0"},
-    {"bad-guest-tr", GUEST_NORMAL, make_guest_tr_unusable, "guest TR unusable"},
-    {"bad-host-tr", GUEST_NORMAL, clear_host_tr_selector, "host TR selector 0"},
-    {"bad-host-cr4", GUEST_NORMAL, clear_host_cr4_vmxe, "host CR4.VMXE cleared"},
-    {"bad-controls", GUEST_NORMAL, clear_pin_based_controls, "pin-based controls 0"},
+    {"normal", GUEST_NORMAL, 0, "every exit handler, then a clean exit", 0},
+    {"hang", GUEST_HANG, 0, "a guest in an endless loop, stopped by the watchdog", HUNG},
+    {"triple-fault", GUEST_TRIPLE_FAULT, 0, "an exception with no IDT: a triple fault",
+     "guest triple fault at RIP"},
+    {"unknown-msr", GUEST_UNKNOWN_MSR, 0, "an unknown MSR: #GP in the guest",
+     "the guest exited with status 1"},
+    {"isolation", GUEST_ISOLATION, 0, "without EPT the guest can write hypervisor memory",
+     "the guest changed hypervisor memory"},
+    {"bad-guest-cr0", GUEST_NORMAL, clear_guest_cr0_pe, "guest CR0.PE cleared, PG still set",
+     INVALID_GUEST_STATE},
+    {"bad-guest-rflags", GUEST_NORMAL, clear_guest_rflags, "guest RFLAGS bit 1 cleared",
+     INVALID_GUEST_STATE},
+    {"bad-guest-cs", GUEST_NORMAL, set_guest_cs_d, "guest CS with both L and D set",
+     INVALID_GUEST_STATE},
+    {"bad-activity-state", GUEST_NORMAL, set_bad_activity_state, "guest activity state 5",
+     INVALID_GUEST_STATE},
+    {"bad-link-pointer", GUEST_NORMAL, set_bad_link_pointer, "VMCS link pointer 0",
+     INVALID_GUEST_STATE},
+    {"bad-guest-tr", GUEST_NORMAL, make_guest_tr_unusable, "guest TR unusable",
+     INVALID_GUEST_STATE},
+    {"bad-host-tr", GUEST_NORMAL, clear_host_tr_selector, "host TR selector 0", INVALID_HOST_STATE},
+    {"bad-host-cr4", GUEST_NORMAL, clear_host_cr4_vmxe, "host CR4.VMXE cleared",
+     INVALID_HOST_STATE},
+    {"bad-controls", GUEST_NORMAL, clear_pin_based_controls, "pin-based controls 0",
+     INVALID_CONTROLS},
 };
 
 const struct scenario *scenario_find(const char *name)

@@ -10,6 +10,9 @@ struct scenario {
     enum guest_program program;
     void (*break_vmcs)(void); /**< NULL: keep the VMCS as built */
     const char *shows;        /**< what the scenario demonstrates */
+    /** NULL: the guest must end normally. Else the start of the reason a
+     *  correct hypervisor fails the run with (run_expect). */
+    const char *expect;
 };
 
 /** The scenario called name, or NULL. */

@@ -5,7 +5,6 @@
  * Extended Page Table Mechanism (EPT)" and "Unrestricted Guests". */
 #include "chapter.h"
 #include "checker.h"
-#include "cmdline.h"
 #include "guest.h"
 #include "controls.h"
 #include "cpu.h"
@@ -26,9 +25,6 @@
 #include "vmx/vmx_controls.h"
 #include "vmx/vmx_insn.h"
 
-#define SCENARIO_MAX 32
-#define SIZE_MAX_TEXT 16
-
 /* EPT needs "enable EPT", and the EPTP this chapter builds (ept_pointer)
  * a 4-level walk and write-back paging structures, as IA32_VMX_EPT_VPID_CAP
  * must say; a real-mode guest needs "unrestricted guest". */
@@ -42,18 +38,8 @@ static void require_ept_and_unrestricted_guest(void)
     if (!(caps & EPT_CAP_MEMORY_TYPE_WB))
         run_fail("EPT: IA32_VMX_EPT_VPID_CAP offers no write-back paging structures");
     if (!controls_available(CONTROLS_SECONDARY_PROCESSOR_BASED, PROC2_UNRESTRICTED_GUEST))
-        run_fail("no unrestricted guest: chapter 3 starts its guest in real mode, which "
-                 "needs the \"unrestricted guest\" control");
-}
-
-static uint64_t guest_ram_size(const char *cmdline)
-{
-    char text[SIZE_MAX_TEXT];
-    uint64_t size = GUEST_RAM_DEFAULT;
-    if (cmdline_has(cmdline, "guest_mem") &&
-        (!cmdline_get(cmdline, "guest_mem", text, sizeof text) || !parse_size(text, &size)))
-        run_fail("guest_mem= wants a size such as 64M");
-    return size;
+        run_fail("no unrestricted guest: chapter %d starts its guest in real mode, which "
+                 "needs the \"unrestricted guest\" control", CHAPTER_NUMBER);
 }
 
 /* After building EPT, flush what the CPU may have cached for it
@@ -70,19 +56,18 @@ static void flush_ept(uint64_t eptp)
     kprintf("INVEPT: %s\n", type == INVEPT_SINGLE_CONTEXT ? "single-context" : "all-context");
 }
 
+static const char *const options[] = {"scenario", "guest_mem", 0};
+
 noreturn void chapter_main(const struct boot_info *info)
 {
     static struct vcpu vcpu;
-    char name[SCENARIO_MAX] = "normal";
-    if (cmdline_has(info->cmdline, "scenario") &&
-        !cmdline_get(info->cmdline, "scenario", name, sizeof name))
-        run_fail("scenario name too long: at most %d characters", SCENARIO_MAX - 1);
-    kprintf("stepvisor chapter 3: EPT (scenario %s)\n", name);
+    const char *name = chapter_start(info, CHAPTER_NUMBER, "EPT", options);
     const struct scenario *scenario = scenario_find(name);
     if (!scenario) {
         scenario_list();
         run_fail("unknown scenario \"%s\"", name);
     }
+    run_expect(scenario->expect);
 
     if (!vmx_supported())
         run_fail("no VMX: CPUID.1:ECX.VMX[bit 5] = 0, this CPU offers no VT-x");
@@ -98,7 +83,7 @@ noreturn void chapter_main(const struct boot_info *info)
     static struct ept ept;
     uint64_t caps = rdmsr(IA32_VMX_EPT_VPID_CAP);
     ept_init(&ept, caps & EPT_CAP_PDE_2MB, caps & EPT_CAP_PDPTE_1GB);
-    uint64_t ram_size = guest_ram_size(info->cmdline);
+    uint64_t ram_size = chapter_size_option(info, "guest_mem", GUEST_RAM_DEFAULT);
     struct guest_start start = guest_load(info, &ept, ram_size);
     guest_memory_init(&ept);
     mmio_register(&test_device);
@@ -106,7 +91,7 @@ noreturn void chapter_main(const struct boot_info *info)
 
     vmcs_create();
     if (!vmcs_setup_controls(eptp))
-        run_fail("this CPU lacks a VMX control chapter 3 needs");
+        run_fail("this CPU lacks a VMX control chapter %d needs", CHAPTER_NUMBER);
     vmcs_setup_host_state();
     vmcs_setup_guest_state(&start);
     if (scenario->break_vmcs) {

@@ -10,6 +10,13 @@
 #include "vmx/vmcs_encodings.h"
 #include "vmx/vmx_insn.h"
 
+/* What a correct hypervisor ends each negative scenario with: the start of
+ * the verdict's reason (run_expect). */
+#define HUNG "guest hung at RIP"
+#define INVALID_GUEST_STATE "VM entry failed: VM-entry failure due to invalid guest state"
+#define INVALID_HOST_STATE "VMLAUNCH failed: VMfailValid, VM-instruction error 8"
+#define INVALID_CONTROLS "VMLAUNCH failed: VMfailValid, VM-instruction error 7"
+
 #define BAD_ACTIVITY_STATE 5
 #define BAD_LINK_POINTER 0
 
@@ -54,19 +61,29 @@ static void clear_pin_based_controls(void)
 }
 
 static const struct scenario scenarios[] = {
-    {"normal", GUEST_NORMAL, 0, "real mode to long mode, memory across page sizes, MMIO"},
-    {"isolation", GUEST_ISOLATION, 0, "the guest looks for the hypervisor and cannot reach it"},
-    {"out-of-ram", GUEST_OUT_OF_RAM, 0, "a read above guest RAM: an EPT violation"},
-    {"bad-mmio", GUEST_BAD_MMIO, 0, "an MMIO instruction the decoder does not know"},
-    {"hang", GUEST_HANG, 0, "a guest in an endless loop, stopped by the watchdog"},
-    {"bad-guest-cr0", GUEST_NORMAL, set_guest_cr0_pg_without_pe, "guest CR0.PG set, PE clear"},
-    {"bad-guest-rflags", GUEST_NORMAL, clear_guest_rflags, "guest RFLAGS bit 1 cleared"},
-    {"bad-activity-state", GUEST_NORMAL, set_bad_activity_state, "guest activity state 5"},
-    {"bad-link-pointer", GUEST_NORMAL, set_bad_link_pointer, "VMCS link pointer 0"},
-    {"bad-guest-tr", GUEST_NORMAL, make_guest_tr_unusable, "guest TR unusable"},
-    {"bad-host-tr", GUEST_NORMAL, clear_host_tr_selector, "host TR selector 0"},
-    {"bad-host-cr4", GUEST_NORMAL, clear_host_cr4_vmxe, "host CR4.VMXE cleared"},
-    {"bad-controls", GUEST_NORMAL, clear_pin_based_controls, "pin-based controls 0"},
+    {"normal", GUEST_NORMAL, 0, "real mode to long mode, memory across page sizes, MMIO", 0},
+    {"isolation", GUEST_ISOLATION, 0, "the guest looks for the hypervisor and cannot reach it",
+     "guest write of GPA 0xc0000000 outside its memory (EPT violation)"},
+    {"out-of-ram", GUEST_OUT_OF_RAM, 0, "a read above guest RAM: an EPT violation",
+     "guest read of GPA 0x10000000 outside its memory (EPT violation)"},
+    {"bad-mmio", GUEST_BAD_MMIO, 0, "an MMIO instruction the decoder does not know",
+     "unsupported MMIO instruction at RIP"},
+    {"hang", GUEST_HANG, 0, "a guest in an endless loop, stopped by the watchdog", HUNG},
+    {"bad-guest-cr0", GUEST_NORMAL, set_guest_cr0_pg_without_pe, "guest CR0.PG set, PE clear",
+     INVALID_GUEST_STATE},
+    {"bad-guest-rflags", GUEST_NORMAL, clear_guest_rflags, "guest RFLAGS bit 1 cleared",
+     INVALID_GUEST_STATE},
+    {"bad-activity-state", GUEST_NORMAL, set_bad_activity_state, "guest activity state 5",
+     INVALID_GUEST_STATE},
+    {"bad-link-pointer", GUEST_NORMAL, set_bad_link_pointer, "VMCS link pointer 0",
+     INVALID_GUEST_STATE},
+    {"bad-guest-tr", GUEST_NORMAL, make_guest_tr_unusable, "guest TR unusable",
+     INVALID_GUEST_STATE},
+    {"bad-host-tr", GUEST_NORMAL, clear_host_tr_selector, "host TR selector 0", INVALID_HOST_STATE},
+    {"bad-host-cr4", GUEST_NORMAL, clear_host_cr4_vmxe, "host CR4.VMXE cleared",
+     INVALID_HOST_STATE},
+    {"bad-controls", GUEST_NORMAL, clear_pin_based_controls, "pin-based controls 0",
+     INVALID_CONTROLS},
 };
 
 const struct scenario *scenario_find(const char *name)

@@ -134,8 +134,38 @@ static void edge_cases(void)
     NOT_A_SIZE("18446744073709551616K");
 }
 
+/* cmdline_unknown names the first key not in known and its closest known
+ * key by edit distance; NULL when every key is known. */
+#define UNKNOWN(cmdline, want_key, want_closest)                               \
+    do {                                                                     \
+        const char *closest = cmdline_unknown((cmdline), known, value, sizeof value); \
+        CHECK(closest != 0);                                                 \
+        if (closest) {                                                       \
+            CHECK_STR(closest, (want_closest));                              \
+            CHECK_STR(value, (want_key));                                    \
+        }                                                                    \
+    } while (0)
+
+static void unknown_keys(void)
+{
+    static const char *const known[] = {"scenario", "guest_mem", 0};
+    CHECK(cmdline_unknown("", known, value, sizeof value) == 0);
+    CHECK(cmdline_unknown("scenario=hang guest_mem=6M", known, value, sizeof value) == 0);
+    CHECK(cmdline_unknown("  scenario=hang  ", known, value, sizeof value) == 0);
+    CHECK(cmdline_unknown("/boot/stepvisor.elf scenario=x", known, value, sizeof value) == 0);
+    UNKNOWN("scenaro=hang", "scenaro", "scenario");
+    UNKNOWN("scenario=hang guestmem=6M", "guestmem", "guest_mem");
+    UNKNOWN("scenario=a quiet", "quiet", "guest_mem");
+    UNKNOWN("=x", "", "scenario");
+    UNKNOWN("guest_mem=1M scenario_=x", "scenario_", "scenario");
+    /* A key longer than the buffer is cut; the distance still works. */
+    UNKNOWN("scenarioscenarioscenarioscenarioscenarioscenario=1",
+            "scenarioscenarioscenarioscenari", "scenario");
+}
+
 int main(void)
 {
+    unknown_keys();
     lookups();
     value_sizes();
     sizes();
