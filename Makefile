@@ -88,11 +88,21 @@ $(foreach ch,$(CHAPTERS),$(eval $(call chapter_rules,$(ch))))
 
 # --- guests: flat binaries loaded as multiboot modules ---------------------
 
+# The host-guest contracts (common/include/abi/) as NASM includes, so that
+# the assembly guests use the hypervisor's numbers, not copies of them.
+ABI_INC := $(patsubst common/include/abi/%.h,$(BUILD)/guests/abi/%.inc,\
+	$(wildcard common/include/abi/*.h))
+$(BUILD)/guests/abi/%.inc: common/include/abi/%.h tools/h2inc.py
+	@mkdir -p $(dir $@)
+	@echo "  H2INC   $<"
+	$(Q)$(PYTHON) tools/h2inc.py $< $@
+GUEST_NASM_INCLUDES := -i guests/ -i $(BUILD)/guests/abi/
+
 GUESTS := $(patsubst guests/%.asm,$(BUILD)/guests/%.bin,$(wildcard guests/*.asm))
-$(BUILD)/guests/%.bin: guests/%.asm | deps-build
+$(BUILD)/guests/%.bin: guests/%.asm | deps-build $(ABI_INC)
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
-	$(Q)$(NASM) -f bin -Werror -i guests/ -MD $(@:.bin=.d) -MP $< -o $@
+	$(Q)$(NASM) -f bin -Werror $(GUEST_NASM_INCLUDES) -MD $(@:.bin=.d) -MP $< -o $@
 images: $(GUESTS)
 
 # The chapter 4 guest: C drivers on top of boot64.inc, linked at 0000:7C00
@@ -112,10 +122,10 @@ $(BUILD)/guests/io/%.o: guests/io/%.c | deps-build
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/guests/io/entry.o: guests/io/entry.asm | deps-build
+$(BUILD)/guests/io/entry.o: guests/io/entry.asm | deps-build $(ABI_INC)
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
-	$(Q)$(NASM) -f elf64 -Werror -i guests/ -MD $(@:.o=.d) -MP $< -o $@
+	$(Q)$(NASM) -f elf64 -Werror $(GUEST_NASM_INCLUDES) -MD $(@:.o=.d) -MP $< -o $@
 $(BUILD)/guests/guest_io.bin: $(IO_GUEST_OBJS) guests/io/linker.ld
 	@echo "  LD      $@"
 	$(Q)$(LD) -m elf_x86_64 --fatal-warnings -nostdlib -T guests/io/linker.ld \

@@ -1,7 +1,7 @@
 ; guest64: the test guest of chapter 2. A flat, position-independent 64-bit
 ; binary; the hypervisor copies it anywhere and enters it in 64-bit mode
-; with RDI = the program to run (chapters/02-vmcs/guest.h) and a stack.
-; It talks to the hypervisor by VMCALL (chapters/02-vmcs/hypercall.h) and
+; with RDI = the program to run (common/include/abi/guest64.h) and a stack.
+; It talks to the hypervisor by VMCALL (common/include/abi/hypercall.h) and
 ; by port I/O, and handles #GP and #BP with an IDT of its own.
 
 bits 64
@@ -10,17 +10,8 @@ org 0
 
 %include "find_canary.inc"
 
-; Programs (enum guest_program).
-GUEST_NORMAL        equ 0
-GUEST_HANG          equ 1
-GUEST_TRIPLE_FAULT  equ 2
-GUEST_UNKNOWN_MSR   equ 3
-GUEST_ISOLATION     equ 4
-
-; Hypercalls: VMCALL with RAX = function, RDI and RSI = arguments.
-HYPERCALL_PRINT     equ 1
-HYPERCALL_REPORT    equ 2
-HYPERCALL_EXIT      equ 3
+%include "guest64.inc"                  ; the programs (enum guest_program)
+%include "hypercall.inc"                ; VMCALL: RAX = function, RDI, RSI = arguments
 UNKNOWN_HYPERCALL   equ 99
 
 DEBUGCON_PORT       equ 0xE9

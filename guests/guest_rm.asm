@@ -2,30 +2,15 @@
 ; sector and entered in real mode, it switches itself to protected mode and
 ; then to long mode with page tables of its own, as an OS loader does; then
 ; it touches its memory and the MMIO test device. RDI = the program to run
-; (chapters/03-ept/guest.h), RSI = the size of guest RAM.
+; (common/include/abi/guest_rm.h), RSI = the size of guest RAM.
 
 %include "find_canary.inc"
 
 org 0x7C00
 
-; Programs (enum guest_program).
-GUEST_NORMAL        equ 0
-GUEST_ISOLATION     equ 1
-GUEST_OUT_OF_RAM    equ 2
-GUEST_BAD_MMIO      equ 3
-GUEST_HANG          equ 4
-
-HYPERCALL_PRINT     equ 1
-HYPERCALL_REPORT    equ 2
-HYPERCALL_EXIT      equ 3
-
-
-
-TEST_DEVICE         equ 0xFE000000      ; chapters/03-ept/test_device.h
-TD_ID               equ 0x00
-TD_VERSION          equ 0x04
-TD_SCRATCH          equ 0x08
-TD_ACCESSES         equ 0x10
+%include "guest_rm.inc"                ; the programs (enum guest_program)
+%include "hypercall.inc"
+%include "test_device.inc"             ; the MMIO test device's registers
 
 SMALL_PAGE_GPA      equ 0x9000          ; EPT maps the first 2 MiB in 4 KiB pages
 LARGE_PAGE_GPA      equ 0x300000        ; 3 MiB: inside a 2 MiB EPT page
@@ -94,24 +79,24 @@ normal:
     REPORT l_last, rax
 
     ; The MMIO test device, with the MOV forms a driver uses.
-    mov rbx, TEST_DEVICE
-    mov eax, [rbx + TD_ID]
+    mov rbx, TEST_DEVICE_BASE
+    mov eax, [rbx + TEST_DEVICE_ID]
     REPORT l_id, rax
-    movzx eax, byte [rbx + TD_VERSION]
+    movzx eax, byte [rbx + TEST_DEVICE_VERSION]
     REPORT l_version, rax
     mov rax, 0x0123456789ABCDEF
-    mov [rbx + TD_SCRATCH], rax
-    mov rcx, [rbx + TD_SCRATCH]
+    mov [rbx + TEST_DEVICE_SCRATCH], rax
+    mov rcx, [rbx + TEST_DEVICE_SCRATCH]
     REPORT l_scratch64, rcx
-    mov dword [rbx + TD_SCRATCH], 0xCAFEF00D
-    mov byte [rbx + TD_SCRATCH + 4], 0x5A
+    mov dword [rbx + TEST_DEVICE_SCRATCH], 0xCAFEF00D
+    mov byte [rbx + TEST_DEVICE_SCRATCH + 4], 0x5A
     mov ah, 0x77
-    mov [rbx + TD_SCRATCH + 5], ah
-    movzx edx, word [rbx + TD_SCRATCH + 4]
+    mov [rbx + TEST_DEVICE_SCRATCH + 5], ah
+    movzx edx, word [rbx + TEST_DEVICE_SCRATCH + 4]
     REPORT l_scratch16, rdx
-    mov rcx, [rbx + TD_SCRATCH]
+    mov rcx, [rbx + TEST_DEVICE_SCRATCH]
     REPORT l_scratch, rcx
-    mov rax, [rbx + TD_ACCESSES]
+    mov rax, [rbx + TEST_DEVICE_ACCESSES]
     REPORT l_accesses, rax
     PRINT msg_done
     EXIT 0
@@ -136,8 +121,8 @@ out_of_ram:
     EXIT 0
 
 bad_mmio:
-    mov rbx, TEST_DEVICE
-    add dword [rbx + TD_SCRATCH], 1     ; read-modify-write: not a MOV
+    mov rbx, TEST_DEVICE_BASE
+    add dword [rbx + TEST_DEVICE_SCRATCH], 1     ; read-modify-write: not a MOV
     EXIT 0
 
 hang:

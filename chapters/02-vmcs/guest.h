@@ -2,20 +2,12 @@
  *  Loading the test guest and choosing what it does. */
 #pragma once
 #include <stdint.h>
+#include "abi/guest64.h" /* enum guest_program: chosen by RDI at entry */
 #include "multiboot.h"
 #include "vmcs.h"
 
 /** The guest image module (guests/guest64.asm). */
 #define GUEST_MODULE "guest64.bin"
-
-/** Programs of guests/guest64.asm, chosen by the value in RDI at entry. */
-enum guest_program {
-    GUEST_NORMAL = 0,       /**< exercise every exit handler, exit 0 */
-    GUEST_HANG = 1,         /**< loop forever without a VM exit */
-    GUEST_TRIPLE_FAULT = 2, /**< an exception with no IDT */
-    GUEST_UNKNOWN_MSR = 3,  /**< read an MSR the guest does not have */
-    GUEST_ISOLATION = 4,    /**< find and overwrite hypervisor memory */
-};
 
 /** Copies the guest image into fresh pages and gives it a stack and a TSS;
  *  fails the run, naming the module, if it is missing. */

@@ -3,6 +3,7 @@
  *  guest loaded in it like a boot sector, and what the guest should do. */
 #pragma once
 #include <stdint.h>
+#include "abi/guest_rm.h" /* enum guest_program: chosen by RDI at entry */
 #include "ept.h"
 #include "multiboot.h"
 #include "vmcs.h"
@@ -17,15 +18,6 @@
  *  area): the first 2 MiB of EPT must use 4 KiB pages around the hole. */
 #define LEGACY_HOLE_START 0xA0000ul
 #define LEGACY_HOLE_END 0x100000ul
-
-/** Programs of guests/guest_rm.asm, chosen by the value in RDI at entry. */
-enum guest_program {
-    GUEST_NORMAL = 0,      /**< real mode to long mode, memory and MMIO */
-    GUEST_ISOLATION = 1,   /**< look for the hypervisor, then write outside RAM */
-    GUEST_OUT_OF_RAM = 2,  /**< read a GPA above guest RAM */
-    GUEST_BAD_MMIO = 3,    /**< an instruction the MMIO decoder does not know */
-    GUEST_HANG = 4,        /**< loop forever without a VM exit */
-};
 
 /** Builds guest RAM of ram_size bytes with EPT, copies the guest image to
  *  GUEST_LOAD_GPA and returns where it starts; fails the run, by name, if

@@ -3,6 +3,7 @@
  *  guest loaded in it like a boot sector, and what the guest should do. */
 #pragma once
 #include <stdint.h>
+#include "abi/guest_io.h" /* enum guest_program: chosen by RDI at entry */
 #include "ept.h"
 #include "multiboot.h"
 #include "vmcs.h"
@@ -18,16 +19,6 @@
  *  area): the first 2 MiB of EPT must use 4 KiB pages around the hole. */
 #define LEGACY_HOLE_START 0xA0000ul
 #define LEGACY_HOLE_END 0x100000ul
-
-/** Programs of guests/io (guests/io/guest.h), chosen by RDI at entry. */
-enum guest_program {
-    GUEST_NORMAL = 0,            /**< UART and virtio-console, then virtio-blk */
-    GUEST_HOSTILE_LOOP = 1,      /**< a descriptor chain that loops */
-    GUEST_HOSTILE_ADDRESS = 2,   /**< a buffer outside guest RAM */
-    GUEST_HOSTILE_LENGTH = 3,    /**< a buffer whose end overflows */
-    GUEST_HOSTILE_INDEX = 4,     /**< an avail index far beyond the queue */
-    GUEST_HOSTILE_READ_ONLY = 5, /**< a read into a read-only buffer */
-};
 
 /** Builds guest RAM of ram_size bytes with EPT, copies the guest image to
  *  GUEST_LOAD_GPA and returns where it starts; fails the run, by name, if

@@ -4,7 +4,6 @@
 #include <stdint.h>
 #include "virtio_mmio.h"
 
-#define VIRTIO_BLK_BASE 0xFE011000ul /**< GPA of its MMIO window */
 #define VIRTIO_BLK_SECTOR_SIZE 512
 
 /** The one block device, registered with mmio_register(). */

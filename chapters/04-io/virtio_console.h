@@ -3,7 +3,6 @@
 #pragma once
 #include "virtio_mmio.h"
 
-#define VIRTIO_CONSOLE_BASE 0xFE010000ul /**< GPA of its MMIO window */
 
 /** The one console device, registered with mmio_register(). */
 extern struct virtio_device virtio_console;

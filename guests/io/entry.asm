@@ -6,7 +6,7 @@
 ; the EXIT hypercall. The linker script puts this file's .text first, so
 ; boot64_start is the byte at 0x7C00.
 
-HYPERCALL_EXIT      equ 3               ; guests/io/hypercall.h
+%include "hypercall.inc"
 STACK_TOP           equ 0x80000         ; guests/io/guest.h, GUEST_STACK_TOP
 
 extern guest_main

@@ -6,23 +6,13 @@
  *  memory map: the hypervisor does not need it, it only reads what the
  *  rings point to. */
 #pragma once
+#include "abi/guest_io.h"       /* the programs, chosen by RDI at entry */
+#include "abi/virtio_mmio.h"    /* where the virtio devices are */
 
-/** Programs, chosen by the value in RDI at entry (boot64_program); the
- *  hypervisor's scenarios name them the same way (chapters/04-io/guest.h). */
-enum guest_program {
-    GUEST_NORMAL = 0,            /**< COM1 and virtio-console side by side, then virtio-blk */
-    GUEST_HOSTILE_LOOP = 1,      /**< virtio-blk: a descriptor chain 0 -> 1 -> 0 */
-    GUEST_HOSTILE_ADDRESS = 2,   /**< virtio-blk: a buffer at GPA 0xC0000000, outside RAM */
-    GUEST_HOSTILE_LENGTH = 3,    /**< virtio-blk: addr + len wraps around 2^64 */
-    GUEST_HOSTILE_INDEX = 4,     /**< virtio-blk: avail->idx 1000 ahead of the device */
-    GUEST_HOSTILE_READ_ONLY = 5, /**< virtio-blk: a read into a device-read-only buffer */
-};
 
 /* --- devices ------------------------------------------------------------ */
 
 #define COM1_PORT 0x3F8                  /**< 16550 UART, port I/O */
-#define VIRTIO_CONSOLE_BASE 0xFE010000ul /**< virtio-mmio, DeviceID 3 */
-#define VIRTIO_BLK_BASE 0xFE011000ul     /**< virtio-mmio, DeviceID 2 */
 
 /* --- the guest's memory map (guest-physical = virtual: identity paging) --
  *   0x07C00  this image (boot code, C code and data), below 0x10000

@@ -1,17 +1,12 @@
 /** @file hypercall.h
  *  The guest's side of stepvisor's hypercalls: VMCALL with the function in
  *  RAX and arguments in RDI and RSI, the result in RAX. The numbers are
- *  those of chapters/04-io/hypercall.h. Addresses are guest-physical, which
+ *  common/include/abi/hypercall.h's. Addresses are guest-physical, which
  *  here are also the guest's virtual addresses (identity paging). */
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
-
-#define HYPERCALL_PRINT 1         /**< RDI = text, RSI = length */
-#define HYPERCALL_REPORT 2        /**< RDI = NUL-terminated label, RSI = value */
-#define HYPERCALL_EXIT 3          /**< RDI = status, 0 for success (entry.asm) */
-#define HYPERCALL_MEASURE_BEGIN 4 /**< RDI = NUL-terminated label: count VM exits */
-#define HYPERCALL_MEASURE_END 5   /**< RDI = bytes moved: print exits per KiB */
+#include "abi/hypercall.h"
 
 /** Prints "guest: <text>" (len bytes, no newline needed). */
 void hc_print(const char *text, size_t len);

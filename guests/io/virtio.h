@@ -5,45 +5,8 @@
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
+#include "abi/virtio_mmio.h"
 
-/* "MMIO Device Register Layout": 32-bit registers at these offsets. */
-#define VIRTIO_MMIO_MAGIC_VALUE 0x000 /* "virt", little-endian */
-#define VIRTIO_MMIO_VERSION 0x004
-#define VIRTIO_MMIO_DEVICE_ID 0x008
-#define VIRTIO_MMIO_DEVICE_FEATURES 0x010
-#define VIRTIO_MMIO_DEVICE_FEATURES_SEL 0x014
-#define VIRTIO_MMIO_DRIVER_FEATURES 0x020
-#define VIRTIO_MMIO_DRIVER_FEATURES_SEL 0x024
-#define VIRTIO_MMIO_QUEUE_SEL 0x030
-#define VIRTIO_MMIO_QUEUE_NUM_MAX 0x034
-#define VIRTIO_MMIO_QUEUE_NUM 0x038
-#define VIRTIO_MMIO_QUEUE_READY 0x044
-#define VIRTIO_MMIO_QUEUE_NOTIFY 0x050
-#define VIRTIO_MMIO_INTERRUPT_STATUS 0x060
-#define VIRTIO_MMIO_INTERRUPT_ACK 0x064
-#define VIRTIO_MMIO_STATUS 0x070
-#define VIRTIO_MMIO_QUEUE_DESC_LOW 0x080
-#define VIRTIO_MMIO_QUEUE_DESC_HIGH 0x084
-#define VIRTIO_MMIO_QUEUE_DRIVER_LOW 0x090 /* the available ring */
-#define VIRTIO_MMIO_QUEUE_DRIVER_HIGH 0x094
-#define VIRTIO_MMIO_QUEUE_DEVICE_LOW 0x0a0 /* the used ring */
-#define VIRTIO_MMIO_QUEUE_DEVICE_HIGH 0x0a4
-#define VIRTIO_MMIO_CONFIG_GENERATION 0x0fc
-#define VIRTIO_MMIO_CONFIG 0x100 /* device-specific configuration space */
-
-#define VIRTIO_MMIO_MAGIC 0x74726976u
-#define VIRTIO_MMIO_TRANSPORT_VERSION 2
-
-/* "Device Status Field" */
-#define VIRTIO_STATUS_ACKNOWLEDGE 1         /**< the guest found the device */
-#define VIRTIO_STATUS_DRIVER 2              /**< and has a driver for it */
-#define VIRTIO_STATUS_DRIVER_OK 4           /**< the driver is ready: the device is live */
-#define VIRTIO_STATUS_FEATURES_OK 8         /**< feature negotiation is over */
-#define VIRTIO_STATUS_DEVICE_NEEDS_RESET 64 /**< the device hit an error it cannot recover from */
-#define VIRTIO_STATUS_FAILED 128            /**< the driver gave up on the device */
-
-/* "Reserved Feature Bits": a non-legacy device, little-endian rings. */
-#define VIRTIO_F_VERSION_1 (1ull << 32)
 
 /* "The Virtqueue Descriptor Table" */
 struct virtq_desc {

@@ -3,7 +3,7 @@
  * VM Exits Unconditionally"). */
 #include "exits.h"
 #include "guest_memory.h"
-#include "hypercall.h"
+#include "abi/hypercall.h"
 #include "printf.h"
 
 static uint64_t hypercall_print(const struct vcpu *v)

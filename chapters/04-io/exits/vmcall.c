@@ -3,7 +3,7 @@
  * VM Exits Unconditionally"). */
 #include "exits.h"
 #include "guest_memory.h"
-#include "hypercall.h"
+#include "abi/hypercall.h"
 #include "measure.h"
 #include "printf.h"
 #include "x86.h"

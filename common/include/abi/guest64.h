@@ -1,0 +1,12 @@
+/** @file abi/guest64.h
+ *  The programs of chapter 2's guest, guests/guest64.asm (which includes the
+ *  generated guest64.inc), chosen by the value in RDI at entry. */
+#pragma once
+
+enum guest_program {
+    GUEST_NORMAL = 0,       /**< exercise every exit handler, exit 0 */
+    GUEST_HANG = 1,         /**< loop forever without a VM exit */
+    GUEST_TRIPLE_FAULT = 2, /**< an exception with no IDT */
+    GUEST_UNKNOWN_MSR = 3,  /**< read an MSR the guest does not have */
+    GUEST_ISOLATION = 4,    /**< find and overwrite hypervisor memory */
+};
