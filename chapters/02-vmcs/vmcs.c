@@ -24,7 +24,6 @@ extern char vm_exit_entry[]; /* vmentry.asm */
 #define TSS_LIMIT 0x67u                /* a 104-byte 64-bit TSS */
 #define SEGMENT_LIMIT_4G 0xFFFFFFFFu
 #define BITMAP_ALL_ONES 0xFF
-#define CR_DEFINED_BITS 0xFFFFFFFFull  /* the fixed-bit MSRs cover bits 31:0 */
 
 uint64_t vmcs_create(void)
 {
@@ -148,7 +147,8 @@ static uint64_t bitmap_page(void)
  * return the read shadow. */
 static uint64_t fixed_bits_mask(uint32_t fixed0_msr, uint32_t fixed1_msr)
 {
-    return rdmsr(fixed0_msr) | (~rdmsr(fixed1_msr) & CR_DEFINED_BITS);
+    /* The fixed-bit MSRs cover bits 31:0. */
+    return rdmsr(fixed0_msr) | (~rdmsr(fixed1_msr) & LOW_32_BITS);
 }
 
 bool vmcs_setup_controls(void)

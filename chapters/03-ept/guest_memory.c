@@ -12,9 +12,6 @@
 #define PTE_PAGE_SIZE (1ull << 7)
 #define PTE_ADDRESS_MASK 0x000FFFFFFFFFF000ull
 #define PAGING_LEVELS 4
-#define LEVEL_BITS 9
-#define INDEX_MASK 0x1FFull
-#define PAGE_SHIFT 12
 
 static const struct ept *guest_ept;
 
@@ -47,10 +44,9 @@ bool guest_linear_to_phys(uint64_t linear, uint64_t *gpa)
         return false; /* 32-bit and PAE paging: not walked here */
     uint64_t table = vmcs_read(GUEST_CR3) & PTE_ADDRESS_MASK;
     for (int level = PAGING_LEVELS; level >= 1; level--) {
-        unsigned shift = PAGE_SHIFT + LEVEL_BITS * (level - 1);
-        uint64_t entry;
-        if (!read_phys_u64(table + ((linear >> shift) & INDEX_MASK) * 8, &entry) ||
-            !(entry & PTE_PRESENT))
+        unsigned shift = PAGE_SHIFT + PAGE_TABLE_INDEX_BITS * (level - 1);
+        uint64_t entry, index = (linear >> shift) & PAGE_TABLE_INDEX_MASK;
+        if (!read_phys_u64(table + index * sizeof entry, &entry) || !(entry & PTE_PRESENT))
             return false;
         if (level == 1 || (level <= 3 && (entry & PTE_PAGE_SIZE))) {
             uint64_t page_mask = (1ull << shift) - 1;

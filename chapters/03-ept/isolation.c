@@ -1,6 +1,6 @@
 /* With EPT the guest's address space holds only its own RAM and devices,
- * so the canary chapter 2's guest overwrote is now out of its reach. The
- * "isolation" scenario tries anyway; this file checks that it failed. */
+ * so the canary chapter 2's guest overwrote is now out of its reach. Every
+ * run checks that it stayed so (chapter 3's "isolation" guest tries). */
 #include "isolation.h"
 #include <stdint.h>
 #include "kstring.h"

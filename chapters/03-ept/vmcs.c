@@ -10,6 +10,7 @@
 #include "msr.h"
 #include "page_alloc.h"
 #include "panic.h"
+#include "vmx.h"
 #include "x86.h"
 #include "vmx/access_rights.h"
 #include "vmx/vmcs_encodings.h"
@@ -24,7 +25,6 @@ extern char vm_exit_entry[]; /* vmentry.asm */
 #define REAL_MODE_LIMIT 0xFFFFu        /* 64 KiB segments */
 #define REAL_MODE_IVT_LIMIT 0x3FFu     /* 256 four-byte vectors */
 #define BITMAP_ALL_ONES 0xFF
-#define CR_DEFINED_BITS 0xFFFFFFFFull  /* the fixed-bit MSRs cover bits 31:0 */
 
 uint64_t vmcs_create(void)
 {
@@ -61,10 +61,11 @@ void vmcs_setup_guest_state(const struct guest_start *start)
 {
     /* Real mode: paging and protection off, as after a reset. Unrestricted
      * guest lets CR0.PE and CR0.PG be 0; the other VMX-fixed bits stay. */
-    uint64_t cr0 = (CR0_ET | rdmsr(IA32_VMX_CR0_FIXED0)) & ~(CR0_PE | CR0_PG);
-    vmcs_write(GUEST_CR0, cr0 & rdmsr(IA32_VMX_CR0_FIXED1));
+    uint64_t cr0_fixed0 = rdmsr(IA32_VMX_CR0_FIXED0) & ~(CR0_PE | CR0_PG);
+    vmcs_write(GUEST_CR0, apply_fixed_bits(CR0_ET, cr0_fixed0, rdmsr(IA32_VMX_CR0_FIXED1)));
     vmcs_write(GUEST_CR3, 0);
-    vmcs_write(GUEST_CR4, rdmsr(IA32_VMX_CR4_FIXED0) & rdmsr(IA32_VMX_CR4_FIXED1));
+    vmcs_write(GUEST_CR4,
+               apply_fixed_bits(0, rdmsr(IA32_VMX_CR4_FIXED0), rdmsr(IA32_VMX_CR4_FIXED1)));
     vmcs_write(GUEST_DR7, DR7_RESET_VALUE);
     vmcs_write(GUEST_RSP, start->rsp);
     vmcs_write(GUEST_RIP, start->rip);
@@ -146,7 +147,8 @@ static uint64_t bitmap_page(void)
  * return the read shadow. */
 static uint64_t fixed_bits_mask(uint32_t fixed0_msr, uint32_t fixed1_msr)
 {
-    return rdmsr(fixed0_msr) | (~rdmsr(fixed1_msr) & CR_DEFINED_BITS);
+    /* The fixed-bit MSRs cover bits 31:0. */
+    return rdmsr(fixed0_msr) | (~rdmsr(fixed1_msr) & LOW_32_BITS);
 }
 
 bool vmcs_setup_controls(uint64_t eptp)

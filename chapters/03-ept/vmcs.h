@@ -1,6 +1,6 @@
 /** @file vmcs.h
- *  Building the VMCS for a 64-bit guest that shares the hypervisor's page
- *  tables. Intel SDM Vol. 3C, "Organization of VMCS Data" lists the groups
+ *  Building the VMCS for a guest that starts in real mode, in memory of
+ *  its own that EPT describes. Intel SDM Vol. 3C, "Organization of VMCS Data" lists the groups
  *  in the order used here. */
 #pragma once
 #include <stdbool.h>

@@ -5,19 +5,22 @@
  * tests build real hierarchies. */
 #include "ept.h"
 #include "page_alloc.h"
+#include "x86.h"
 
-#define PAGE_SHIFT 12
-#define LEVEL_BITS 9
-#define INDEX_MASK (EPT_ENTRIES - 1)
+/* The address bits below a level's index: 12 at level 1, 21 at level 2. */
+static unsigned level_shift(int level)
+{
+    return PAGE_SHIFT + PAGE_TABLE_INDEX_BITS * (unsigned)(level - 1);
+}
 
 static uint64_t level_size(int level)
 {
-    return 1ull << (PAGE_SHIFT + LEVEL_BITS * (level - 1));
+    return 1ull << level_shift(level);
 }
 
 static unsigned level_index(uint64_t gpa, int level)
 {
-    return (gpa >> (PAGE_SHIFT + LEVEL_BITS * (level - 1))) & INDEX_MASK;
+    return (gpa >> level_shift(level)) & PAGE_TABLE_INDEX_MASK;
 }
 
 static uint64_t *table_at(uint64_t entry)

@@ -5,6 +5,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
+#include "x86.h"
 
 /** Reports the CPU vendor and CPUID.1:ECX.VMX; false if VMX is absent. */
 bool vmx_supported(void);
@@ -25,7 +26,16 @@ uint64_t apply_fixed_bits(uint64_t value, uint64_t fixed0, uint64_t fixed1);
 /** Sets CR4.VMXE and brings CR0 and CR4 to the values VMX operation needs. */
 void vmx_fix_control_registers(void);
 
-/** The VMXON region, 4 KiB-aligned, with IA32_VMX_BASIC's revision
+/** The VMXON region ("VMXON Region"): the revision identifier, then data
+ *  only the processor reads. IA32_VMX_BASIC gives its size, at most 4 KiB,
+ *  so one page always holds it. */
+struct vmxon_region {
+    uint32_t revision; /**< bits 30:0; bit 31 is 0 */
+    uint8_t processor_data[PAGE_SIZE - sizeof(uint32_t)];
+};
+_Static_assert(sizeof(struct vmxon_region) == PAGE_SIZE, "the VMXON region is one page");
+
+/** Allocates the VMXON region, 4 KiB-aligned, with IA32_VMX_BASIC's revision
  *  identifier in bits 30:0 (or a wrong one, to show the failure). */
 uint64_t vmxon_region_create(bool corrupt_revision);
 /** Executes VMXON; on failure returns the reason in words, else NULL. */

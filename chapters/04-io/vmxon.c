@@ -15,11 +15,11 @@ uint64_t vmxon_region_create(bool corrupt_revision)
     uint64_t basic = rdmsr(IA32_VMX_BASIC);
     uint32_t revision = (uint32_t)(basic & VMX_BASIC_REVISION_MASK);
     uint64_t size = (basic >> VMX_BASIC_REGION_SIZE_SHIFT) & VMX_BASIC_REGION_SIZE_MASK;
-    uint32_t *region = page_alloc(1); /* the size is at most 4 KiB */
+    struct vmxon_region *region = page_alloc(1);
 
     if (corrupt_revision)
         revision ^= 1; /* scenario=bad-revision: VMXON must refuse this */
-    region[0] = revision;
+    region->revision = revision;
     kprintf("VMXON region at 0x%lx (%lu bytes), revision identifier 0x%x%s\n",
             (uint64_t)(uintptr_t)region, size, revision,
             corrupt_revision ? " (deliberately wrong)" : "");

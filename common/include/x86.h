@@ -3,6 +3,10 @@
  *  Vol. 3A, "Control Registers" and "EFLAGS Register"; CPUID from Vol. 2A. */
 #pragma once
 
+/** Bits 31:0: the low half of a 64-bit value (EDX:EAX pairs, 32-bit
+ *  registers, the fixed-bit MSRs' range). The one name for 0xFFFFFFFF. */
+#define LOW_32_BITS 0xFFFFFFFFull
+
 #define CR0_PE (1ul << 0)  /**< Protection Enable */
 #define CR0_MP (1ul << 1)  /**< Monitor Coprocessor */
 #define CR0_EM (1ul << 2)  /**< Emulation */
@@ -59,7 +63,12 @@
 #define CPUID_EXT_FEATURES 0x80000001u
 #define CPUID_EXT_FEATURES_ECX_SVM (1u << 2)
 
-#define PAGE_SIZE 4096ul
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1ul << PAGE_SHIFT)
+/** A 4-level paging structure (and EPT's) holds 512 entries: each level
+ *  translates 9 bits of the address ("4-Level Paging"). */
+#define PAGE_TABLE_INDEX_BITS 9
+#define PAGE_TABLE_INDEX_MASK ((1ul << PAGE_TABLE_INDEX_BITS) - 1)
 #define LARGE_PAGE_SIZE (2ul << 20)
 #define HUGE_PAGE_SIZE (1ul << 30)
 

@@ -22,11 +22,6 @@ static uint64_t vmx_fixed(uint64_t value, uint32_t fixed0_msr, uint32_t fixed1_m
     return (value | rdmsr(fixed0_msr)) & rdmsr(fixed1_msr);
 }
 
-/* The guest owns CR0.PE and CR0.PG (unrestricted guest), but the mask
- * makes their changes exit, so that the hypervisor can do what the CPU
- * does on a mode switch: turning paging on with EFER.LME = 1 activates
- * IA-32e mode (EFER.LMA), which VM entry takes from the "IA-32e mode
- * guest" control ("Unrestricted Guests" in Intel SDM Vol. 3C). */
 /* With VPID, VM entries keep the guest's TLB entries; the hypervisor flushes
  * them itself where the guest's own instruction would have ("Invalidating
  * Cached Translation Information", INVVPID). */
@@ -40,6 +35,11 @@ static void flush_guest_tlb(void)
         panic("INVVPID failed: %s", vmx_failure_reason(s));
 }
 
+/* The guest owns CR0.PE and CR0.PG (unrestricted guest), but the mask
+ * makes their changes exit, so that the hypervisor can do what the CPU
+ * does on a mode switch: turning paging on with EFER.LME = 1 activates
+ * IA-32e mode (EFER.LMA), which VM entry takes from the "IA-32e mode
+ * guest" control ("Unrestricted Guests" in Intel SDM Vol. 3C). */
 static enum exit_action guest_write_cr0(uint64_t value)
 {
     uint64_t old = vmcs_read(CR0_READ_SHADOW);

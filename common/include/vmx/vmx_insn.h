@@ -30,6 +30,12 @@ struct invvpid_descriptor {
     uint64_t vpid; /**< bits 15:0; the rest must be zero */
     uint64_t linear_address;
 };
+/** Both descriptors are 128 bits ("INVEPT", "INVVPID"). */
+#define VMX_INVALIDATION_DESCRIPTOR_SIZE 16
+_Static_assert(sizeof(struct invept_descriptor) == VMX_INVALIDATION_DESCRIPTOR_SIZE,
+               "the INVEPT descriptor is 128 bits");
+_Static_assert(sizeof(struct invvpid_descriptor) == VMX_INVALIDATION_DESCRIPTOR_SIZE,
+               "the INVVPID descriptor is 128 bits");
 
 enum vmx_status vmxon(uint64_t vmxon_region_phys);
 enum vmx_status vmxoff(void);
