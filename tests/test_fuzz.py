@@ -3,13 +3,15 @@ clang under AddressSanitizer and UBSan into build/fuzz/, and run for a
 bounded time on a corpus in build/fuzz/corpus-NAME (kept between runs, and
 seeded with a few hand-made inputs). A crash, a sanitizer report or a
 broken invariant (the target traps) fails the test; libFuzzer saves the
-input as build/fuzz/NAME-crash-*, and `build/fuzz/fuzz_NAME FILE` replays
-it. FUZZ_SECONDS changes how long each target runs.
+input as build/fuzz/NAME-CHAPTER-crash-*, and `build/fuzz/fuzz_NAME-CHAPTER FILE` replays
+it. FUZZ_SECONDS changes how long each target runs; a target whose
+source several chapters carry runs against each copy, sharing that time.
 
 The targets need clang and its sanitizer runtimes: Debian's `clang` and
 `libclang-rt-dev` (tools/deps.sh test).
 """
 import os
+import re
 import shlex
 import shutil
 import struct
@@ -97,10 +99,31 @@ MMIO_DECODE_SEEDS = {
     "rip-relative": bytes.fromhex("8b0500100000"),  # mov eax, [rip+0x1000]
 }
 
+# Each target's sources, by their path in the first chapter that has them;
+# a target runs once per chapter copy (the file as each later chapter
+# carries it), sharing the time budget between the copies.
 TARGETS = {
     "virtqueue": (["chapters/04-io/virtqueue.c"], VIRTQUEUE_SEEDS),
-    "mmio_decode": (["chapters/04-io/mmio_decode.c"], MMIO_DECODE_SEEDS),
+    "mmio_decode": (["chapters/03-ept/mmio_decode.c"], MMIO_DECODE_SEEDS),
 }
+CHAPTER = re.compile(r"chapters/([^/]+)/")
+
+
+def copies(sources):
+    """(chapter, sources) for each chapter from the named one on that
+    carries every source."""
+    first = CHAPTER.match(sources[0]).group(1)
+    out = []
+    for ch in sorted(p.name for p in (ROOT / "chapters").iterdir() if p.is_dir()):
+        moved = [CHAPTER.sub(f"chapters/{ch}/", s, count=1) for s in sources]
+        if ch >= first and all((ROOT / s).exists() for s in moved):
+            out.append((ch, moved))
+    return out
+
+
+CASES = [(name, ch, srcs, seeds, len(copies(sources)))
+         for name, (sources, seeds) in sorted(TARGETS.items())
+         for ch, srcs in copies(sources)]
 
 
 # ---- building and running ----------------------------------------------
@@ -109,14 +132,14 @@ def _tail(text):
     return "\n".join(text.rstrip().splitlines()[-TAIL:])
 
 
-def build(name, sources):
+def build(name, chapter, sources):
     if not shutil.which("clang"):
         pytest.fail("clang is not installed; the fuzz targets need the Debian "
                     "packages clang and libclang-rt-dev (libFuzzer and the "
                     "sanitizer runtimes): run tools/deps.sh test, or "
                     "apt-get install clang libclang-rt-dev", pytrace=False)
     OUT.mkdir(parents=True, exist_ok=True)
-    binary = OUT / f"fuzz_{name}"
+    binary = OUT / f"fuzz_{name}-{chapter}"
     dirs = dict.fromkeys(str(Path(s).parent) for s in sources)
     cmd = (["clang"] + CFLAGS + [f"-I{d}" for d in dirs] + ["-Icommon/include"]
            + [f"tests/fuzz/fuzz_{name}.c"] + sources
@@ -132,21 +155,22 @@ def build(name, sources):
     return binary
 
 
-@pytest.mark.parametrize("name", sorted(TARGETS))
-def test_fuzz(name):
-    sources, seeds = TARGETS[name]
-    binary = build(name, sources)
-    corpus = OUT / f"corpus-{name}"
+@pytest.mark.parametrize("name,chapter,sources,seeds,shares", CASES,
+                         ids=[f"{c[0]}-{c[1]}" for c in CASES])
+def test_fuzz(name, chapter, sources, seeds, shares):
+    binary = build(name, chapter, sources)
+    corpus = OUT / f"corpus-{name}-{chapter}"
     corpus.mkdir(parents=True, exist_ok=True)
     for seed, data in seeds.items():
         (corpus / f"seed-{seed}").write_bytes(data)
+    seconds = max(1, SECONDS // shares)
 
-    cmd = [str(binary), f"-max_total_time={SECONDS}", "-rss_limit_mb=1024",
+    cmd = [str(binary), f"-max_total_time={seconds}", "-rss_limit_mb=1024",
            "-timeout=10", "-max_len=4096", "-print_final_stats=1",
-           f"-artifact_prefix={OUT}/{name}-", str(corpus)]
+           f"-artifact_prefix={OUT}/{name}-{chapter}-", str(corpus)]
     r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
-                       timeout=SECONDS + 60)
+                       timeout=seconds + 60)
     out = r.stdout + r.stderr
     if r.returncode != 0 or "Done " not in out:
-        pytest.fail(f"fuzz_{name} exited with {r.returncode}\n$ {shlex.join(cmd)}\n"
+        pytest.fail(f"fuzz_{name} ({chapter}) exited with {r.returncode}\n$ {shlex.join(cmd)}\n"
                     f"--- last {TAIL} lines:\n{_tail(out)}", pytrace=False)

@@ -5,6 +5,12 @@ A test file names the sources it needs on its first line:
 
     // sources: common/printf.c
 
+A test of a chapter's file runs once per chapter copy of it: named with
+chapter 2's path, it is built and run against chapters 2, 3 and 4 (each
+with its own headers), since each later chapter carries the file too.
+CHAPTER_NUMBER is defined as the build defines it, so that a test can
+check what a later chapter adds (#if CHAPTER_NUMBER >= 3).
+
 and ends by printing "<name>: N passed, M failed" (tests/unit/check.h).
 The directory of each listed source is on the include path (after
 common/include), so a test of chapter 2 finds chapter 2's headers and never
@@ -59,14 +65,43 @@ def _output(r):
     return (r.stdout + r.stderr).rstrip()
 
 
-@pytest.mark.parametrize("test", sorted(UNIT.glob("test_*.c")),
-                         ids=lambda p: p.stem)
-def test_unit(test):
+CHAPTER = re.compile(r"chapters/([^/]+)/")
+
+
+def copies(test):
+    """(chapter, sources) for every chapter copy of the test's sources: a
+    test that names chapter 2's checker.c also runs against chapter 3's and
+    4's, which carry the same file (changed or not). Sources outside
+    chapters/ are the same for all; a test without chapter sources runs
+    once, as chapter None."""
+    srcs = sources(test)
+    named = {m.group(1) for s in srcs for m in [CHAPTER.match(s)] if m}
+    if not named:
+        return [(None, srcs)]
+    if len(named) > 1:
+        pytest.fail(f"{test.name}: sources from more than one chapter: {sorted(named)}",
+                    pytrace=False)
+    first = named.pop()
+    out = []
+    for ch in sorted(p.name for p in (ROOT / "chapters").iterdir() if p.is_dir()):
+        moved = [CHAPTER.sub(f"chapters/{ch}/", s, count=1) for s in srcs]
+        if ch >= first and all((ROOT / s).exists() for s in moved):
+            out.append((ch, moved))
+    return out
+
+
+CASES = [(test, ch, srcs) for test in sorted(UNIT.glob("test_*.c"))
+         for ch, srcs in copies(test)]
+
+
+@pytest.mark.parametrize("test,chapter,srcs", CASES,
+                         ids=[f"{t.stem}-{c}" if c else t.stem for t, c, _ in CASES])
+def test_unit(test, chapter, srcs):
     name = test.stem
     OUT.mkdir(parents=True, exist_ok=True)
-    binary = OUT / name
-    srcs = sources(test)
-    cmd = (["gcc"] + CFLAGS + include_dirs(srcs)
+    binary = OUT / (f"{name}-{chapter}" if chapter else name)
+    number = [f"-DCHAPTER_NUMBER={int(chapter[:2])}"] if chapter else []
+    cmd = (["gcc"] + CFLAGS + include_dirs(srcs) + number
            + shlex.split(os.environ.get("UNIT_CFLAGS", ""))
            + [str(test.relative_to(ROOT))] + srcs
            + ["-o", str(binary.relative_to(ROOT))])

@@ -1,4 +1,5 @@
-/* libFuzzer target: the MMIO instruction decoder of chapter 4 on arbitrary
+/* libFuzzer target: the MMIO instruction decoder (every chapter copy of
+ * mmio_decode.c, tests/test_fuzz.py) on arbitrary
  * bytes. libFuzzer hands over a heap copy of exactly size bytes, so
  * AddressSanitizer catches a read past them. What a successful decoding
  * must satisfy (Intel SDM Vol. 2, "Instruction Format"):

@@ -371,6 +371,34 @@ static void test_checker_run(void)
     CHECK_STR(printed, want);
 }
 
+#if CHAPTER_NUMBER >= 3
+#define R_UNRESTRICTED_EPT "\"unrestricted guest\" requires \"enable EPT\""
+#define R_VPID "with \"enable VPID\", the VPID must not be 0000H"
+
+/** The two control rules chapter 3 adds with EPT and VPID. */
+static void test_ept_and_vpid_rules(void)
+{
+    static const char *const none[] = {NULL};
+    struct vmcs_snapshot s = unrestricted_real_mode(true);
+    s.proc2 &= ~PROC2_ENABLE_EPT;
+    check_broken("unrestricted guest without EPT", &s,
+                 (const char *const[]){R_UNRESTRICTED_EPT, NULL});
+
+    s = valid();
+    s.proc |= PROC_ACTIVATE_SECONDARY_CONTROLS;
+    s.proc2 = PROC2_ENABLE_VPID;
+    s.vpid = 0;
+    check_broken("enable VPID with VPID 0", &s, (const char *const[]){R_VPID, NULL});
+    s.vpid = 1;
+    check_broken("enable VPID with VPID 1", &s, none);
+
+    /* VPID 0 is fine while "enable VPID" is off, or not activated. */
+    s.vpid = 0;
+    s.proc &= ~PROC_ACTIVATE_SECONDARY_CONTROLS;
+    check_broken("VPID 0, secondary controls not activated", &s, none);
+}
+#endif
+
 int main(void)
 {
     test_rule_table();
@@ -380,5 +408,8 @@ int main(void)
     test_unrestricted_guest();
     test_checker_run();
     test_unrestricted_cs_type();
+#if CHAPTER_NUMBER >= 3
+    test_ept_and_vpid_rules();
+#endif
     return CHECK_DONE("test_checker");
 }
