@@ -48,7 +48,8 @@ def test_wrong_revision_identifier_makes_vmxon_fail(bochs):
     log.match(r"VMXON region at 0x[0-9a-f]+ \(4096 bytes\), revision identifier "
               r"0x2a \(deliberately wrong\)")
     log.lacks("VMXON: VMsucceed, now in VMX root operation")
-    expected_outcome(log, "VMXON failed: VMfailInvalid (no current VMCS, or the operand is invalid)")
+    expected_outcome(log, "VMXON failed: VMfailInvalid "
+                          "(no current VMCS, or the operand is invalid)")
 
 
 def test_no_vmx_in_qemu_tcg(qemu):

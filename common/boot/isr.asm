@@ -7,7 +7,8 @@ section .text
 extern exception_dispatch
 
 ; Vectors whose exceptions push an error code (SDM "Exception Classifications").
-%define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+%define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
+                           (v) == 21 || (v) == 29 || (v) == 30)
 
 %macro EXCEPTION_STUB 1
 exception_stub_%1:

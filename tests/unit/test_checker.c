@@ -153,9 +153,13 @@ static void check_broken(const char *what, const struct vmcs_snapshot *s,
 
 /* The rule texts the table expects, as entry_rules[] states them. */
 #define R_PIN "pin-based controls must respect the allowed 0- and 1-settings of its capability MSR"
-#define R_HOST_CR4 "host CR4 must have the bits of IA32_VMX_CR4_FIXED0 set (CR4.VMXE among them) and those clear in IA32_VMX_CR4_FIXED1 clear"
+#define R_HOST_CR4                                                                         \
+    "host CR4 must have the bits of IA32_VMX_CR4_FIXED0 set (CR4.VMXE among them) and "    \
+    "those clear in IA32_VMX_CR4_FIXED1 clear"
 #define R_HOST_TR "host TR selector must not be 0000H"
-#define R_CR0_FIXED0 "guest CR0 must have the bits of IA32_VMX_CR0_FIXED0 set (PE and PG may be 0 for an unrestricted guest)"
+#define R_CR0_FIXED0                                                                       \
+    "guest CR0 must have the bits of IA32_VMX_CR0_FIXED0 set (PE and PG may be 0 for an "  \
+    "unrestricted guest)"
 #define R_PG_NEEDS_PE "guest CR0.PG = 1 requires CR0.PE = 1"
 #define R_SS_RPL "guest SS.RPL must equal CS.RPL"
 #define R_CS_L_D "in an IA-32e mode guest, CS.L = 1 requires CS.D = 0"
@@ -164,7 +168,9 @@ static void check_broken(const char *what, const struct vmcs_snapshot *s,
 #define R_TABLE_LIMITS "guest GDTR and IDTR limits must fit in 16 bits"
 #define R_RIP "guest RIP must be canonical in 64-bit mode, else have bits 63:32 zero"
 #define R_RFLAGS "guest RFLAGS reserved bits (63:22, 15, 5, 3) must be 0 and bit 1 must be 1"
-#define R_ACTIVITY "guest activity state must be active, or HLT, shutdown or wait-for-SIPI as IA32_VMX_MISC allows"
+#define R_ACTIVITY                                                                         \
+    "guest activity state must be active, or HLT, shutdown or wait-for-SIPI as "           \
+    "IA32_VMX_MISC allows"
 #define R_LINK "VMCS link pointer must be FFFFFFFF_FFFFFFFFH when there is no shadow VMCS"
 #define R_HLT_DPL "guest activity state HLT requires SS.DPL = 0"
 #define R_IA32E_PAGING "an \"IA-32e mode guest\" requires guest CR0.PG = 1 and CR4.PAE = 1"
