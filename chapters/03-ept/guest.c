@@ -2,6 +2,7 @@
  * it with large pages, at guest-physical 0. The guest sees only what EPT
  * maps: none of the hypervisor's memory is in its address space. */
 #include "guest.h"
+#include "guest_memory.h"
 #include "kstring.h"
 #include "page_alloc.h"
 #include "printf.h"
@@ -32,6 +33,7 @@ struct guest_start guest_load(const struct boot_info *info, struct ept *e,
                  EPT_RWX))
         run_fail("EPT: could not map guest RAM");
     memcpy(ram + GUEST_LOAD_GPA, (const void *)(uintptr_t)m->start, size);
+    guest_memory_init(e);
 
     kprintf("EPT: guest RAM %lu MiB at GPA 0 (host 0x%lx), hole at 0x%lx-0x%lx\n",
             ram_size / MIB, hpa, LEGACY_HOLE_START, LEGACY_HOLE_END - 1);

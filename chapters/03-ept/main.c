@@ -85,7 +85,6 @@ noreturn void chapter_main(const struct boot_info *info)
     ept_init(&ept, caps & EPT_CAP_PDE_2MB, caps & EPT_CAP_PDPTE_1GB);
     uint64_t ram_size = chapter_size_option(info, "guest_mem", GUEST_RAM_DEFAULT);
     struct guest_start start = guest_load(info, &ept, ram_size);
-    guest_memory_init(&ept);
     mmio_register(&test_device);
     uint64_t eptp = ept_pointer(&ept, caps & EPT_CAP_ACCESSED_DIRTY);
 

@@ -5,6 +5,8 @@
 #include "scenario.h"
 #include "kstring.h"
 #include "printf.h"
+#include "x86.h"
+#include "vmx/access_rights.h"
 #include "vmx/vmcs_encodings.h"
 #include "vmx/vmx_insn.h"
 
@@ -15,15 +17,42 @@
 #define INVALID_HOST_STATE "VMLAUNCH failed: VMfailValid, VM-instruction error 8"
 #define INVALID_CONTROLS "VMLAUNCH failed: VMfailValid, VM-instruction error 7"
 
+#define BAD_ACTIVITY_STATE 5
+#define BAD_LINK_POINTER 0
+
+static void set_guest_cr0_pg_without_pe(void)
+{
+    vmcs_write(GUEST_CR0, (vmcs_read(GUEST_CR0) | CR0_PG) & ~CR0_PE);
+}
 
 static void clear_guest_rflags(void)
 {
     vmcs_write(GUEST_RFLAGS, 0); /* bit 1 must be 1 */
 }
 
+static void set_bad_activity_state(void)
+{
+    vmcs_write(GUEST_ACTIVITY_STATE, BAD_ACTIVITY_STATE);
+}
+
+static void set_bad_link_pointer(void)
+{
+    vmcs_write(VMCS_LINK_POINTER, BAD_LINK_POINTER);
+}
+
+static void make_guest_tr_unusable(void)
+{
+    vmcs_write(GUEST_TR_ACCESS_RIGHTS, AR_UNUSABLE);
+}
+
 static void clear_host_tr_selector(void)
 {
     vmcs_write(HOST_TR_SELECTOR, 0);
+}
+
+static void clear_host_cr4_vmxe(void)
+{
+    vmcs_write(HOST_CR4, vmcs_read(HOST_CR4) & ~CR4_VMXE);
 }
 
 static void clear_pin_based_controls(void)
@@ -38,9 +67,19 @@ static const struct scenario scenarios[] = {
     {"hostile-length", GUEST_HOSTILE_LENGTH, 0, "a buffer length that overflows", 0},
     {"hostile-index", GUEST_HOSTILE_INDEX, 0, "an avail index far beyond the queue size", 0},
     {"hostile-read-only", GUEST_HOSTILE_READ_ONLY, 0, "a disk read into a read-only buffer", 0},
+    {"bad-guest-cr0", GUEST_NORMAL, set_guest_cr0_pg_without_pe, "guest CR0.PG set, PE clear",
+     INVALID_GUEST_STATE},
     {"bad-guest-rflags", GUEST_NORMAL, clear_guest_rflags, "guest RFLAGS bit 1 cleared",
      INVALID_GUEST_STATE},
+    {"bad-activity-state", GUEST_NORMAL, set_bad_activity_state, "guest activity state 5",
+     INVALID_GUEST_STATE},
+    {"bad-link-pointer", GUEST_NORMAL, set_bad_link_pointer, "VMCS link pointer 0",
+     INVALID_GUEST_STATE},
+    {"bad-guest-tr", GUEST_NORMAL, make_guest_tr_unusable, "guest TR unusable",
+     INVALID_GUEST_STATE},
     {"bad-host-tr", GUEST_NORMAL, clear_host_tr_selector, "host TR selector 0", INVALID_HOST_STATE},
+    {"bad-host-cr4", GUEST_NORMAL, clear_host_cr4_vmxe, "host CR4.VMXE cleared",
+     INVALID_HOST_STATE},
     {"bad-controls", GUEST_NORMAL, clear_pin_based_controls, "pin-based controls 0",
      INVALID_CONTROLS},
 };
