@@ -34,7 +34,7 @@ COMMON_C := $(wildcard common/*.c)
 COMMON_ASM := $(wildcard common/boot/*.asm)
 COMMON_OBJS := $(COMMON_C:%.c=$(BUILD)/%.o) $(COMMON_ASM:%.asm=$(BUILD)/%.o)
 
-.PHONY: all images run iso debug test unit bench docs book clean deps-build \
+.PHONY: all images run iso debug test unit bench stats docs book clean deps-build \
 	deps-run deps-test help
 .DEFAULT_GOAL := all
 
@@ -161,6 +161,10 @@ test: images | deps-test
 
 unit: | deps-test
 	$(PYTHON) -m pytest -q tests/test_unit.py
+
+# Lines per chapter, lines each adds and removes, the longest functions.
+stats:
+	@$(PYTHON) tools/changes.py stats
 
 bench: images | deps-test
 	@$(TOOL) bench

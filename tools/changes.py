@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Each chapter is a copy of the one before plus one lesson, and says which
+files its lesson touches in chapters/NN-name/CHANGES, one line per file
+added, changed or removed: "path: reason" (blank lines and # comments
+aside). check() finds where a chapter and its CHANGES disagree; stats()
+prints lines per chapter, lines each adds and removes, and the longest
+functions.
+
+    changes.py check      every chapter against the one before (exit 1 on a problem)
+    changes.py stats      the size line (make stats)
+"""
+import difflib
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ROOT / "chapters"
+CHANGES = "CHANGES"
+BUDGET = 1500  # lines a chapter may add
+LONGEST = 5    # functions listed per chapter
+
+
+def chapters(root=CHAPTERS):
+    return sorted(p for p in root.iterdir() if p.is_dir() and re.match(r"\d\d-", p.name))
+
+
+def files(chapter):
+    """Paths of a chapter's files, relative to it; CHANGES itself aside."""
+    return {p.relative_to(chapter).as_posix() for p in chapter.rglob("*")
+            if p.is_file() and p.name != CHANGES}
+
+
+def declared(chapter):
+    """{path: reason} from the chapter's CHANGES; ValueError on a bad line."""
+    out = {}
+    text = (chapter / CHANGES).read_text(encoding="utf-8")
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        m = re.fullmatch(r"(\S+): (\S.*)", line)
+        if not m:
+            raise ValueError(f"{chapter.name}/{CHANGES}:{n}: not 'path: reason': {line!r}")
+        if m.group(1) in out:
+            raise ValueError(f"{chapter.name}/{CHANGES}:{n}: {m.group(1)} listed twice")
+        out[m.group(1)] = m.group(2)
+    return out
+
+
+def _lines(path):
+    return path.read_text(encoding="utf-8", errors="replace").splitlines() if path.exists() else []
+
+
+def differing(prev, chapter):
+    """Files added, changed or removed from prev to chapter."""
+    a, b = files(prev), files(chapter)
+    return sorted((a ^ b) | {f for f in a & b
+                             if (prev / f).read_bytes() != (chapter / f).read_bytes()})
+
+
+def counts(prev, chapter):
+    """Lines added and removed from prev to chapter, as diff counts them."""
+    added = removed = 0
+    for f in differing(prev, chapter):
+        for line in difflib.unified_diff(_lines(prev / f), _lines(chapter / f), lineterm="", n=0):
+            if line.startswith("+") and not line.startswith("+++"):
+                added += 1
+            elif line.startswith("-") and not line.startswith("---"):
+                removed += 1
+    return added, removed
+
+
+def check(prev, chapter):
+    """The problems with chapter's CHANGES against prev, as sentences."""
+    if not (chapter / CHANGES).exists():
+        return [f"{chapter.name}: no {CHANGES} file"]
+    try:
+        listed = declared(chapter)
+    except ValueError as e:
+        return [str(e)]
+    differ = set(differing(prev, chapter))
+    problems = [f"{chapter.name}/{f} differs from {prev.name}/{f} but {CHANGES} does not say why"
+                for f in sorted(differ - set(listed))]
+    problems += [f"{chapter.name}/{CHANGES} lists {f}, which is the same as in {prev.name}"
+                 for f in sorted(set(listed) - differ)]
+    return problems
+
+
+def check_all(root=CHAPTERS):
+    chs = chapters(root)
+    return [p for prev, ch in zip(chs, chs[1:]) for p in check(prev, ch)]
+
+
+FUNCTION = re.compile(r"^(?:static\s+)?(?:noreturn\s+)?[A-Za-z_][\w\s\*]*?\b(\w+)\(")
+
+
+def functions(path):
+    """(name, lines) of each C function defined in path: a definition starts
+    at column 0 and its body ends at the first '}' in column 0."""
+    out, name, start = [], None, 0
+    for n, line in enumerate(_lines(path)):
+        m = FUNCTION.match(line)
+        if m and not line.rstrip().endswith(";") and name is None:
+            name, start = m.group(1), n
+        elif line.startswith("}") and name is not None:
+            out.append((name, n - start + 1))
+            name = None
+        elif name is not None and line.startswith("#"):
+            name = None
+    return out
+
+
+def stats(root=CHAPTERS):
+    """The size line: one row per chapter, then its longest new functions."""
+    chs = chapters(root)
+    rows = []
+    for i, ch in enumerate(chs):
+        total = sum(len(_lines(ch / f)) for f in files(ch))
+        if i == 0:
+            added, removed, touched = total, 0, sorted(files(ch))
+        else:
+            added, removed = counts(chs[i - 1], ch)
+            touched = differing(chs[i - 1], ch)
+        longest = sorted(((n, f"{ch.name}/{f}:{name}") for f in touched if f.endswith(".c")
+                          for name, n in functions(ch / f)), reverse=True)[:LONGEST]
+        rows.append((ch.name, total, added, removed, longest))
+    return rows
+
+
+def print_stats(rows, out=None):
+    out = out or sys.stdout
+    print(f"{'chapter':<12} {'lines':>6} {'added':>6} {'removed':>8}   (budget: {BUDGET} added)",
+          file=out)
+    for name, total, added, removed, _ in rows:
+        over = "  OVER BUDGET" if added > BUDGET else ""
+        print(f"{name:<12} {total:>6} {added:>6} {removed:>8}{over}", file=out)
+    print("longest functions among each chapter's added or changed files:", file=out)
+    for name, _, _, _, longest in rows:
+        for n, where in longest:
+            print(f"  {n:>4} lines  {where}", file=out)
+
+
+def main(argv):
+    if argv[1:] == ["check"]:
+        problems = check_all()
+        for p in problems:
+            print(p)
+        return 1 if problems else 0
+    if argv[1:] == ["stats"]:
+        print_stats(stats())
+        return 0
+    print(__doc__.strip())
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
