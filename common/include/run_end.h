@@ -16,10 +16,10 @@
 #define BOCHS_SHUTDOWN_PORT 0x8900
 
 /** The verdict "PASS", unless run_expect() named a failure that did not
- *  come: then "FAIL: expected "<prefix>", but the guest ended normally". */
+ *  come: then "FAIL: expected "PREFIX", but the guest ended normally". */
 noreturn void run_pass(void);
-/** The verdict "FAIL: <reason>"; or, when the reason starts with the prefix
- *  given to run_expect(), "expected outcome: <reason>" and then "PASS". */
+/** The verdict "FAIL: REASON"; or, when the reason starts with the prefix
+ *  given to run_expect(), "expected outcome: REASON" and then "PASS". */
 noreturn void run_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** Declares that this run must end with a failure whose reason starts with
  *  reason_prefix (a negative scenario); NULL: it must end normally. */
