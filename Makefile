@@ -97,12 +97,15 @@ $(BUILD)/guests/abi/%.inc: common/include/abi/%.h tools/h2inc.py
 	@echo "  H2INC   $<"
 	$(Q)$(PYTHON) tools/h2inc.py $< $@
 GUEST_NASM_INCLUDES := -i guests/ -i $(BUILD)/guests/abi/
+# NASM 2.16's -MD leaves out included files, so the guests' dependencies
+# come from a separate -M pass.
 
 GUESTS := $(patsubst guests/%.asm,$(BUILD)/guests/%.bin,$(wildcard guests/*.asm))
 $(BUILD)/guests/%.bin: guests/%.asm | deps-build $(ABI_INC)
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
-	$(Q)$(NASM) -f bin -Werror $(GUEST_NASM_INCLUDES) -MD $(@:.bin=.d) -MP $< -o $@
+	$(Q)$(NASM) -f bin $(GUEST_NASM_INCLUDES) -M -MT $@ -MF $(@:.bin=.d) -MP $<
+	$(Q)$(NASM) -f bin -Werror $(GUEST_NASM_INCLUDES) $< -o $@
 images: $(GUESTS)
 
 # The chapter 4 guest: C drivers on top of boot64.inc, linked at 0000:7C00
@@ -125,7 +128,8 @@ $(BUILD)/guests/io/%.o: guests/io/%.c | deps-build
 $(BUILD)/guests/io/entry.o: guests/io/entry.asm | deps-build $(ABI_INC)
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
-	$(Q)$(NASM) -f elf64 -Werror $(GUEST_NASM_INCLUDES) -MD $(@:.o=.d) -MP $< -o $@
+	$(Q)$(NASM) -f elf64 $(GUEST_NASM_INCLUDES) -M -MT $@ -MF $(@:.o=.d) -MP $<
+	$(Q)$(NASM) -f elf64 -Werror $(GUEST_NASM_INCLUDES) $< -o $@
 $(BUILD)/guests/guest_io.bin: $(IO_GUEST_OBJS) guests/io/linker.ld
 	@echo "  LD      $@"
 	$(Q)$(LD) -m elf_x86_64 --fatal-warnings -nostdlib -T guests/io/linker.ld \

@@ -13,7 +13,6 @@
 #include "vmcs.h"
 #include "vmx.h"
 
-
 static const char *const options[] = {"scenario", 0};
 
 noreturn void chapter_main(const struct boot_info *info)

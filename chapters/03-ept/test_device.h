@@ -5,6 +5,5 @@
 #include "abi/test_device.h"
 #include "mmio.h"
 
-
 /** The one test device, registered with mmio_register(). */
 extern struct mmio_device test_device;

@@ -3,7 +3,6 @@
 #pragma once
 #include "virtio_mmio.h"
 
-
 /** The one console device, registered with mmio_register(). */
 extern struct virtio_device virtio_console;
 /** Prepares it; call before the guest runs. */

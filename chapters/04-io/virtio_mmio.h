@@ -9,7 +9,6 @@
 #include "mmio.h"
 #include "virtqueue.h"
 
-
 #define VIRTIO_MAX_QUEUES 2
 
 struct virtio_device;
