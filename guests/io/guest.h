@@ -1,14 +1,12 @@
 /** @file guest.h
- *  What the chapter 4 guest and the hypervisor agree on: the programs the
- *  guest can run (chosen by RDI at entry) and where its devices are. The
- *  other side of this contract is chapters/04-io (the hypervisor's guest.h,
- *  its virtio-mmio devices and its COM1). Below that, the guest's own
- *  memory map: the hypervisor does not need it, it only reads what the
- *  rings point to. */
+ *  The chapter 4 guest's machine. What it and the hypervisor agree on, the
+ *  programs (chosen by RDI at entry) and where the virtio devices are, is
+ *  defined once in common/include/abi/ for both sides; COM1 is where a PC
+ *  has it. Below that, the guest's own memory map: the hypervisor does not
+ *  need it, it only reads what the rings point to. */
 #pragma once
-#include "abi/guest_io.h"       /* the programs, chosen by RDI at entry */
-#include "abi/virtio_mmio.h"    /* where the virtio devices are */
-
+#include "abi/guest_io.h"    /* the programs */
+#include "abi/virtio_mmio.h" /* the virtio-mmio registers, and where the devices are */
 
 /* --- devices ------------------------------------------------------------ */
 

@@ -1,4 +1,4 @@
-/* VMCALL: the guest asks the hypervisor for a service (hypercall.h). The
+/* VMCALL: the guest asks the hypervisor for a service (abi/hypercall.h). The
  * exit is unconditional in VMX non-root operation ("Instructions That Cause
  * VM Exits Unconditionally"). */
 #include "exits.h"
