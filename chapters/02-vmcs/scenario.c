@@ -20,9 +20,9 @@
 #define BAD_ACTIVITY_STATE 5
 #define BAD_LINK_POINTER 0
 
-static void clear_guest_cr0_pe(void)
+static void set_guest_cr0_pg_without_pe(void)
 {
-    vmcs_write(GUEST_CR0, vmcs_read(GUEST_CR0) & ~CR0_PE);
+    vmcs_write(GUEST_CR0, (vmcs_read(GUEST_CR0) | CR0_PG) & ~CR0_PE);
 }
 
 static void clear_guest_rflags(void)
@@ -74,7 +74,7 @@ static const struct scenario scenarios[] = {
      "the guest exited with status 1"},
     {"isolation", GUEST_ISOLATION, 0, "without EPT the guest can write hypervisor memory",
      "the guest changed hypervisor memory"},
-    {"bad-guest-cr0", GUEST_NORMAL, clear_guest_cr0_pe, "guest CR0.PE cleared, PG still set",
+    {"bad-guest-cr0", GUEST_NORMAL, set_guest_cr0_pg_without_pe, "guest CR0.PG set, PE clear",
      INVALID_GUEST_STATE},
     {"bad-guest-rflags", GUEST_NORMAL, clear_guest_rflags, "guest RFLAGS bit 1 cleared",
      INVALID_GUEST_STATE},
