@@ -25,7 +25,6 @@
 #define SEGMENT_LIMIT_HIGH_BITS 0xFFF00000ull  /* limit bits 31:20 */
 #define ACTIVITY_STATE_MAX GUEST_ACTIVITY_WAIT_FOR_SIPI
 #define LINK_POINTER_NONE (~0ull)
-#define LOW_32_BITS 0xFFFFFFFFull
 
 /* --- helpers ----------------------------------------------------------- */
 

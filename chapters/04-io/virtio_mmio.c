@@ -5,8 +5,7 @@
 #include "virtio_mmio.h"
 #include "guest_memory.h"
 #include "printf.h"
-
-#define LOW_32 0xFFFFFFFFull
+#include "x86.h"
 
 const struct guest_ram virtio_guest_ram = {.map = guest_ram_map, .ctx = 0};
 
@@ -87,8 +86,8 @@ static void write_status(struct virtio_device *d, uint32_t value)
 
 static void set_half(uint64_t *field, bool high, uint32_t value)
 {
-    *field = high ? (*field & LOW_32) | ((uint64_t)value << 32)
-                  : (*field & ~LOW_32) | value;
+    *field = high ? (*field & LOW_32_BITS) | ((uint64_t)value << 32)
+                  : (*field & ~LOW_32_BITS) | value;
 }
 
 static void write_queue_address(struct virtio_device *d, uint64_t offset, uint32_t value)
@@ -127,7 +126,9 @@ static uint64_t transport_read(struct mmio_device *m, uint64_t offset, unsigned 
     case VIRTIO_MMIO_DEVICE_ID: return d->device_id;
     case VIRTIO_MMIO_VENDOR_ID: return VIRTIO_VENDOR_STEPVISOR;
     case VIRTIO_MMIO_DEVICE_FEATURES:
-        return d->device_features_sel > 1 ? 0 : (d->offered >> (32 * d->device_features_sel)) & LOW_32;
+        return d->device_features_sel > 1
+                   ? 0
+                   : (d->offered >> (32 * d->device_features_sel)) & LOW_32_BITS;
     case VIRTIO_MMIO_QUEUE_NUM_MAX: return q ? VIRTQ_MAX_SIZE : 0;
     case VIRTIO_MMIO_QUEUE_READY: return q ? q->ready : 0;
     case VIRTIO_MMIO_INTERRUPT_STATUS: return d->interrupt_status;

@@ -10,7 +10,6 @@
 #include "vmx/vmcs_encodings.h"
 #include "vmx/vmx_insn.h"
 
-#define EDX_EAX_LOW 0xFFFFFFFFull
 
 /* The MSRs that live in the guest-state area. */
 static uint32_t vmcs_field_of(uint32_t msr)
@@ -43,7 +42,7 @@ enum exit_action handle_rdmsr(struct vcpu *v)
         value = vmcs_read(vmcs_field_of(msr));
     else
         return unknown_msr("RDMSR", msr);
-    v->gpr[GPR_RAX] = value & EDX_EAX_LOW;
+    v->gpr[GPR_RAX] = value & LOW_32_BITS;
     v->gpr[GPR_RDX] = value >> 32;
     vcpu_skip_instruction();
     return EXIT_RESUME;
@@ -52,7 +51,7 @@ enum exit_action handle_rdmsr(struct vcpu *v)
 enum exit_action handle_wrmsr(struct vcpu *v)
 {
     uint32_t msr = (uint32_t)v->gpr[GPR_RCX];
-    uint64_t value = (v->gpr[GPR_RDX] << 32) | (v->gpr[GPR_RAX] & EDX_EAX_LOW);
+    uint64_t value = (v->gpr[GPR_RDX] << 32) | (v->gpr[GPR_RAX] & LOW_32_BITS);
     if (!vmcs_field_of(msr))
         return unknown_msr("WRMSR", msr);
     /* A 64-bit guest may change SCE and NXE, not leave long mode. */

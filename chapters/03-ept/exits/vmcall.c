@@ -9,7 +9,6 @@
 #include "vmx/vmcs_encodings.h"
 #include "vmx/vmx_insn.h"
 
-#define LOW_32_BITS 0xFFFFFFFFull
 
 static uint64_t hypercall_print(const struct vcpu *v)
 {
