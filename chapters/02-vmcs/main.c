@@ -18,13 +18,8 @@ static const char *const options[] = {"scenario", 0};
 noreturn void chapter_main(const struct boot_info *info)
 {
     static struct vcpu vcpu;
-    const char *name = chapter_start(info, CHAPTER_NUMBER, "VMCS", options);
-    const struct scenario *scenario = scenario_find(name);
-    if (!scenario) {
-        scenario_list();
-        run_fail("unknown scenario \"%s\"", name);
-    }
-    run_expect(scenario->expect);
+    const struct scenario *scenario =
+        scenario_choose(chapter_start(info, CHAPTER_NUMBER, "VMCS", options));
 
     if (!vmx_supported())
         run_fail("no VMX: CPUID.1:ECX.VMX[bit 5] = 0, this CPU offers no VT-x");

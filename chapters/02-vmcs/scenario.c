@@ -5,6 +5,7 @@
 #include "scenario.h"
 #include "kstring.h"
 #include "printf.h"
+#include "run_end.h"
 #include "x86.h"
 #include "vmx/access_rights.h"
 #include "vmx/vmcs_encodings.h"
@@ -93,7 +94,7 @@ static const struct scenario scenarios[] = {
      INVALID_CONTROLS},
 };
 
-const struct scenario *scenario_find(const char *name)
+static const struct scenario *scenario_find(const char *name)
 {
     for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++)
         if (strcmp(scenarios[i].name, name) == 0)
@@ -101,9 +102,20 @@ const struct scenario *scenario_find(const char *name)
     return 0;
 }
 
-void scenario_list(void)
+static void scenario_list(void)
 {
     kprintf("scenarios:\n");
     for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++)
         kprintf("  %-20s %s\n", scenarios[i].name, scenarios[i].shows);
+}
+
+const struct scenario *scenario_choose(const char *name)
+{
+    const struct scenario *s = scenario_find(name);
+    if (!s) {
+        scenario_list();
+        run_fail("unknown scenario \"%s\"", name);
+    }
+    run_expect(s->expect);
+    return s;
 }

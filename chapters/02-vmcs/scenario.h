@@ -15,7 +15,7 @@ struct scenario {
     const char *expect;
 };
 
-/** The scenario called name, or NULL. */
-const struct scenario *scenario_find(const char *name);
-/** Prints every scenario's name, for an unknown one. */
-void scenario_list(void);
+/** The scenario called name, whose expected outcome (if any) the run now
+ *  holds to (run_expect); an unknown name lists the scenarios and fails
+ *  the run. */
+const struct scenario *scenario_choose(const char *name);
