@@ -16,7 +16,7 @@ CHAPTERS = changes.chapters()
 PAIRS = list(zip(CHAPTERS, CHAPTERS[1:]))
 # Chapters over the budget when it was set, with the lines they added then:
 # such a chapter may shrink but not grow (and leaves this list once under).
-OVER_BUDGET = {"02-vmcs": 2036}
+OVER_BUDGET = {"02-vmcs": 2029}
 
 
 @pytest.fixture(scope="session")

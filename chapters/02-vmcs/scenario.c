@@ -94,28 +94,16 @@ static const struct scenario scenarios[] = {
      INVALID_CONTROLS},
 };
 
-static const struct scenario *scenario_find(const char *name)
-{
-    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++)
-        if (strcmp(scenarios[i].name, name) == 0)
-            return &scenarios[i];
-    return 0;
-}
-
-static void scenario_list(void)
-{
-    kprintf("scenarios:\n");
-    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++)
-        kprintf("  %-20s %s\n", scenarios[i].name, scenarios[i].shows);
-}
-
 const struct scenario *scenario_choose(const char *name)
 {
-    const struct scenario *s = scenario_find(name);
-    if (!s) {
-        scenario_list();
-        run_fail("unknown scenario \"%s\"", name);
-    }
-    run_expect(s->expect);
-    return s;
+    size_t count = sizeof scenarios / sizeof scenarios[0];
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(scenarios[i].name, name) == 0) {
+            run_expect(scenarios[i].expect);
+            return &scenarios[i];
+        }
+    kprintf("scenarios:\n");
+    for (size_t i = 0; i < count; i++)
+        kprintf("  %-20s %s\n", scenarios[i].name, scenarios[i].shows);
+    run_fail("unknown scenario \"%s\"", name);
 }
