@@ -20,8 +20,9 @@ bool parse_size(const char *text, uint64_t *bytes);
 /** The longest key cmdline_unknown() compares in full. */
 #define CMDLINE_KEY_MAX 32
 
-/** Checks every word of cmdline against known (NULL-terminated). For the
- *  first key not in it, copies the key (cut to size) into key and returns
- *  the known key closest to it by edit distance; NULL if all are known. */
+/** Checks every word of cmdline against known (NULL-terminated, at least
+ *  one key). For the first key not in it, copies the key (cut to size)
+ *  into key and returns the known key closest to it by edit distance;
+ *  NULL if all are known. */
 const char *cmdline_unknown(const char *cmdline, const char *const known[], char *key,
                             size_t size);
