@@ -9,6 +9,7 @@ default rel
 org 0
 
 %include "find_canary.inc"
+%include "bench.inc"
 
 ; Programs (enum guest_program).
 GUEST_NORMAL        equ 0
@@ -16,8 +17,10 @@ GUEST_HANG          equ 1
 GUEST_TRIPLE_FAULT  equ 2
 GUEST_UNKNOWN_MSR   equ 3
 GUEST_ISOLATION     equ 4
+GUEST_BENCH         equ 5
 
 ; Hypercalls: VMCALL with RAX = function, RDI and RSI = arguments.
+HYPERCALL_NOP       equ 0
 HYPERCALL_PRINT     equ 1
 HYPERCALL_REPORT    equ 2
 HYPERCALL_EXIT      equ 3
@@ -81,6 +84,8 @@ entry:
     je unknown_msr
     cmp rdi, GUEST_ISOLATION
     je isolation
+    cmp rdi, GUEST_BENCH
+    je bench
     ; GUEST_NORMAL, and anything else
 
 normal:
@@ -177,6 +182,13 @@ isolation:
     rep movsb
     PRINT canary_written
     EXIT 0
+
+; What each kind of VM exit costs (bench.inc).
+bench:
+    BENCH_COMMON
+    EXIT 0
+
+    BENCH_ROUTINES
 
 ; --- output through ports -------------------------------------------------
 

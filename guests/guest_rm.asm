@@ -5,6 +5,7 @@
 ; (chapters/03-ept/guest.h), RSI = the size of guest RAM.
 
 %include "find_canary.inc"
+%include "bench.inc"
 
 org 0x7C00
 
@@ -14,7 +15,9 @@ GUEST_ISOLATION     equ 1
 GUEST_OUT_OF_RAM    equ 2
 GUEST_BAD_MMIO      equ 3
 GUEST_HANG          equ 4
+GUEST_BENCH         equ 5
 
+HYPERCALL_NOP       equ 0
 HYPERCALL_PRINT     equ 1
 HYPERCALL_REPORT    equ 2
 HYPERCALL_EXIT      equ 3
@@ -70,6 +73,8 @@ boot64_done:
     je bad_mmio
     cmp eax, GUEST_HANG
     je hang
+    cmp eax, GUEST_BENCH
+    je bench
 
 normal:
     ; Memory behind 4 KiB and 2 MiB EPT pages, and the last bytes of RAM.
@@ -142,6 +147,21 @@ bad_mmio:
 
 hang:
     jmp hang
+
+; What each kind of VM exit costs (bench.inc), the test device's too.
+%macro BENCH_MMIO_BODY 1
+    mov ebx, TEST_DEVICE
+%if %1
+    mov eax, [rbx + TD_ID]
+%endif
+%endmacro
+
+bench:
+    BENCH_COMMON
+    BENCH "MMIO read, test device", BENCH_PRINTING, BENCH_MMIO_BODY
+    EXIT 0
+
+    BENCH_ROUTINES
 
 ; --- data -------------------------------------------------------------------
 

@@ -73,6 +73,8 @@ static const struct scenario scenarios[] = {
     {"bad-host-tr", GUEST_NORMAL, clear_host_tr_selector, "host TR selector 0"},
     {"bad-host-cr4", GUEST_NORMAL, clear_host_cr4_vmxe, "host CR4.VMXE cleared"},
     {"bad-controls", GUEST_NORMAL, clear_pin_based_controls, "pin-based controls 0"},
+    {.name = "bench", .program = GUEST_BENCH,
+     .shows = "what each kind of VM exit costs, in TSC ticks"},
 };
 
 const struct scenario *scenario_find(const char *name)

@@ -27,6 +27,7 @@ enum guest_program {
     GUEST_HOSTILE_LENGTH = 3,    /**< a buffer whose end overflows */
     GUEST_HOSTILE_INDEX = 4,     /**< an avail index far beyond the queue */
     GUEST_HOSTILE_READ_ONLY = 5, /**< a read into a read-only buffer */
+    GUEST_BENCH = 6,             /**< time each kind of VM exit (guests/bench.inc) */
 };
 
 /** Builds guest RAM of ram_size bytes with EPT, copies the guest image to

@@ -4,6 +4,7 @@
  *  guests/guest64.asm uses the same numbers. */
 #pragma once
 
+#define HYPERCALL_NOP 0    /**< nothing: the cheapest round trip (guests/bench.inc) */
 #define HYPERCALL_PRINT 1  /**< RDI = string address, RSI = length: print a line */
 #define HYPERCALL_REPORT 2 /**< RDI = NUL-terminated label, RSI = value: print both */
 #define HYPERCALL_EXIT 3   /**< RDI = status, 0 for success: end the guest */

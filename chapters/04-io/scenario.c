@@ -34,6 +34,8 @@ static const struct scenario scenarios[] = {
     {"bad-guest-rflags", GUEST_NORMAL, clear_guest_rflags, "guest RFLAGS bit 1 cleared"},
     {"bad-host-tr", GUEST_NORMAL, clear_host_tr_selector, "host TR selector 0"},
     {"bad-controls", GUEST_NORMAL, clear_pin_based_controls, "pin-based controls 0"},
+    {.name = "bench", .program = GUEST_BENCH,
+     .shows = "what each kind of VM exit costs, in TSC ticks"},
 };
 
 const struct scenario *scenario_find(const char *name)
