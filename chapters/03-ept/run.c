@@ -64,28 +64,27 @@ static __attribute__((noinline)) enum exit_action other_exit(struct vcpu *v, uin
     return unexpected_exit(v, basic);
 }
 
-static __attribute__((noinline)) enum exit_action too_many_exits(struct vcpu *v)
+/* MAX_EXITS reached: a guest that exits forever still ends. */
+static __attribute__((noinline)) bool too_many_exits(struct vcpu *v)
 {
-    return vcpu_end(v, false, "the guest made %lu VM exits without ending", v->exits);
+    vcpu_end(v, false, "the guest made %lu VM exits without ending", v->exits);
+    return false;
 }
 
 bool vm_exit_dispatch(struct vcpu *v)
 {
-    uint32_t reason = (uint32_t)vmcs_read(EXIT_REASON);
-    enum exit_action next;
+    uint64_t reason = vmcs_read(EXIT_REASON);
 
+    if (__builtin_expect(v->exits >= MAX_EXITS, 0))
+        return too_many_exits(v);
     v->exits++;
-    if (reason < EXIT_REASON_COUNT && handlers[reason]) {
+    if (__builtin_expect(reason < EXIT_REASON_COUNT && handlers[reason], 1)) {
         /* The common case: a basic reason and nothing else, with a handler. */
         v->exit_counts[reason]++;
         v->launched = true;
-        next = handlers[reason](v);
-    } else {
-        next = other_exit(v, reason);
+        return handlers[reason](v) == EXIT_RESUME;
     }
-    if (__builtin_expect(v->exits >= MAX_EXITS, 0) && next == EXIT_RESUME)
-        next = too_many_exits(v);
-    return next == EXIT_RESUME;
+    return other_exit(v, (uint32_t)reason) == EXIT_RESUME;
 }
 
 bool run_guest(struct vcpu *v)
