@@ -32,6 +32,10 @@ struct invvpid_descriptor {
     uint64_t linear_address;
 };
 
+/* The instructions read 128-bit descriptors ("INVEPT", "INVVPID"). */
+_Static_assert(sizeof(struct invept_descriptor) == 16, "INVEPT descriptor: 128 bits");
+_Static_assert(sizeof(struct invvpid_descriptor) == 16, "INVVPID descriptor: 128 bits");
+
 enum vmx_status vmxon(uint64_t vmxon_region_phys);
 enum vmx_status vmxoff(void);
 enum vmx_status vmclear(uint64_t vmcs_phys);
