@@ -1,20 +1,12 @@
 /* VMX instruction wrappers. The instructions report through RFLAGS, which
  * C cannot see, so each wrapper turns CF and ZF into an enum vmx_status
- * (GCC's flag-output operands "=@ccc" and "=@ccz"). */
+ * (GCC's flag-output operands "=@ccc" and "=@ccz"). VMREAD and VMWRITE are
+ * inline, in vmx_insn.h. */
 #include "vmx/vmx_insn.h"
 #include "panic.h"
 #include "printf.h"
 #include "vmx/vmcs_encodings.h"
 #include "vmx/vmx_reasons.h"
-
-static enum vmx_status status_from_flags(uint8_t cf, uint8_t zf)
-{
-    if (cf)
-        return VMX_FAIL_INVALID;
-    if (zf)
-        return VMX_FAIL_VALID;
-    return VMX_SUCCEED;
-}
 
 enum vmx_status vmxon(uint64_t vmxon_region_phys)
 {
@@ -23,14 +15,14 @@ enum vmx_status vmxon(uint64_t vmxon_region_phys)
                      : "=@ccc"(cf), "=@ccz"(zf)
                      : [pa] "m"(vmxon_region_phys)
                      : "memory");
-    return status_from_flags(cf, zf);
+    return vmx_status_from_flags(cf, zf);
 }
 
 enum vmx_status vmxoff(void)
 {
     uint8_t cf, zf;
     __asm__ volatile("vmxoff" : "=@ccc"(cf), "=@ccz"(zf)::"memory");
-    return status_from_flags(cf, zf);
+    return vmx_status_from_flags(cf, zf);
 }
 
 enum vmx_status vmclear(uint64_t vmcs_phys)
@@ -40,7 +32,7 @@ enum vmx_status vmclear(uint64_t vmcs_phys)
                      : "=@ccc"(cf), "=@ccz"(zf)
                      : [pa] "m"(vmcs_phys)
                      : "memory");
-    return status_from_flags(cf, zf);
+    return vmx_status_from_flags(cf, zf);
 }
 
 enum vmx_status vmptrld(uint64_t vmcs_phys)
@@ -50,43 +42,21 @@ enum vmx_status vmptrld(uint64_t vmcs_phys)
                      : "=@ccc"(cf), "=@ccz"(zf)
                      : [pa] "m"(vmcs_phys)
                      : "memory");
-    return status_from_flags(cf, zf);
-}
-
-enum vmx_status vmread(uint64_t field, uint64_t *value)
-{
-    uint8_t cf, zf;
-    uint64_t v = 0;
-    __asm__ volatile("vmread %[field], %[v]"
-                     : [v] "=r"(v), "=@ccc"(cf), "=@ccz"(zf)
-                     : [field] "r"(field)
-                     : "memory");
-    *value = v;
-    return status_from_flags(cf, zf);
-}
-
-enum vmx_status vmwrite(uint64_t field, uint64_t value)
-{
-    uint8_t cf, zf;
-    __asm__ volatile("vmwrite %[v], %[field]"
-                     : "=@ccc"(cf), "=@ccz"(zf)
-                     : [field] "r"(field), [v] "r"(value)
-                     : "memory");
-    return status_from_flags(cf, zf);
+    return vmx_status_from_flags(cf, zf);
 }
 
 enum vmx_status vmlaunch(void)
 {
     uint8_t cf, zf;
     __asm__ volatile("vmlaunch" : "=@ccc"(cf), "=@ccz"(zf)::"memory");
-    return status_from_flags(cf, zf);
+    return vmx_status_from_flags(cf, zf);
 }
 
 enum vmx_status vmresume(void)
 {
     uint8_t cf, zf;
     __asm__ volatile("vmresume" : "=@ccc"(cf), "=@ccz"(zf)::"memory");
-    return status_from_flags(cf, zf);
+    return vmx_status_from_flags(cf, zf);
 }
 
 enum vmx_status invept(uint64_t type, const struct invept_descriptor *d)
@@ -96,7 +66,7 @@ enum vmx_status invept(uint64_t type, const struct invept_descriptor *d)
                      : "=@ccc"(cf), "=@ccz"(zf)
                      : [desc] "m"(*d), [type] "r"(type)
                      : "memory");
-    return status_from_flags(cf, zf);
+    return vmx_status_from_flags(cf, zf);
 }
 
 enum vmx_status invvpid(uint64_t type, const struct invvpid_descriptor *d)
@@ -106,7 +76,7 @@ enum vmx_status invvpid(uint64_t type, const struct invvpid_descriptor *d)
                      : "=@ccc"(cf), "=@ccz"(zf)
                      : [desc] "m"(*d), [type] "r"(type)
                      : "memory");
-    return status_from_flags(cf, zf);
+    return vmx_status_from_flags(cf, zf);
 }
 
 const char *vmx_status_name(enum vmx_status s)
@@ -134,19 +104,23 @@ const char *vmx_failure_reason(enum vmx_status s)
     return reason;
 }
 
-uint64_t vmcs_read(uint32_t field)
+/* A VMREAD or VMWRITE fails valid when there is a current VMCS (the field
+ * is unsupported, or read-only) and invalid when there is none; which one
+ * it was shows in whether the VM-instruction error field can be read. */
+static enum vmx_status access_failure(void)
 {
-    uint64_t value;
-    enum vmx_status s = vmread(field, &value);
-    if (s != VMX_SUCCEED)
-        panic("VMREAD of field 0x%x failed: %s", field, vmx_failure_reason(s));
-    return value;
+    uint64_t error;
+    return vmread(VM_INSTRUCTION_ERROR, &error) == VMX_SUCCEED ? VMX_FAIL_VALID
+                                                               : VMX_FAIL_INVALID;
 }
 
-void vmcs_write(uint32_t field, uint64_t value)
+void vmcs_read_failed(uint32_t field)
 {
-    enum vmx_status s = vmwrite(field, value);
-    if (s != VMX_SUCCEED)
-        panic("VMWRITE of 0x%lx to field 0x%x failed: %s", value, field,
-              vmx_failure_reason(s));
+    panic("VMREAD of field 0x%x failed: %s", field, vmx_failure_reason(access_failure()));
+}
+
+void vmcs_write_failed(uint32_t field, uint64_t value)
+{
+    panic("VMWRITE of 0x%lx to field 0x%x failed: %s", value, field,
+          vmx_failure_reason(access_failure()));
 }

@@ -9,6 +9,7 @@ default rel
 org 0
 
 %include "find_canary.inc"
+%include "bench.inc"
 
 %include "guest64.inc"                  ; the programs (enum guest_program)
 %include "hypercall.inc"                ; VMCALL: RAX = function, RDI, RSI = arguments
@@ -72,6 +73,8 @@ entry:
     je unknown_msr
     cmp rdi, GUEST_ISOLATION
     je isolation
+    cmp rdi, GUEST_BENCH
+    je bench
     ; GUEST_NORMAL, and anything else
 
 normal:
@@ -168,6 +171,13 @@ isolation:
     rep movsb
     PRINT canary_written
     EXIT 0
+
+; What each kind of VM exit costs (bench.inc).
+bench:
+    BENCH_COMMON
+    EXIT 0
+
+    BENCH_ROUTINES
 
 ; --- output through ports -------------------------------------------------
 

@@ -5,6 +5,7 @@
 ; (common/include/abi/guest_rm.h), RSI = the size of guest RAM.
 
 %include "find_canary.inc"
+%include "bench.inc"
 
 org 0x7C00
 
@@ -55,6 +56,8 @@ boot64_done:
     je bad_mmio
     cmp eax, GUEST_HANG
     je hang
+    cmp eax, GUEST_BENCH
+    je bench
 
 normal:
     ; Memory behind 4 KiB and 2 MiB EPT pages, and the last bytes of RAM.
@@ -127,6 +130,21 @@ bad_mmio:
 
 hang:
     jmp hang
+
+; What each kind of VM exit costs (bench.inc), the test device's too.
+%macro BENCH_MMIO_BODY 1
+    mov ebx, TEST_DEVICE_BASE
+%if %1
+    mov eax, [rbx + TEST_DEVICE_ID]
+%endif
+%endmacro
+
+bench:
+    BENCH_COMMON
+    BENCH "MMIO read, test device", BENCH_PRINTING, BENCH_MMIO_BODY
+    EXIT 0
+
+    BENCH_ROUTINES
 
 ; --- data -------------------------------------------------------------------
 

@@ -1,6 +1,9 @@
 /* The run loop: enter the guest, take the VM exit, dispatch on its basic
  * reason, repeat until a handler ends the guest. Intel SDM Vol. 3C,
- * "Basic VM-Exit Information" and appendix "VMX Basic Exit Reasons". */
+ * "Basic VM-Exit Information" and appendix "VMX Basic Exit Reasons". The
+ * loop itself is vmentry.asm's vm_run, which calls vm_exit_dispatch()
+ * after every exit: this is the hot path of the hypervisor. */
+#include <stddef.h>
 #include "run.h"
 #include "exits/exits.h"
 #include "printf.h"
@@ -32,40 +35,68 @@ static enum exit_action unexpected_exit(struct vcpu *v, uint32_t basic)
                     exit_reason_name(basic));
 }
 
+/* vmentry.asm spells out these numbers; the build fails if they drift. */
+_Static_assert(offsetof(struct vcpu, gpr) == 0, "vmentry.asm: gpr[] at offset 0");
+_Static_assert(sizeof(uint64_t) == 8 && GPR_COUNT == 16, "vmentry.asm: GPR(n) = n * 8");
+_Static_assert(GPR_RAX == 0 && GPR_RCX == 1 && GPR_RDX == 2 && GPR_RBX == 3 &&
+                   GPR_RBP == 5 && GPR_RSI == 6 && GPR_RDI == 7,
+               "vmentry.asm: the SDM's register numbers");
+_Static_assert(offsetof(struct vcpu, launched) == 16 * 8, "vmentry.asm: VCPU_LAUNCHED");
+_Static_assert(sizeof(bool) == 1, "vmentry.asm: launched is a byte");
+_Static_assert(HOST_RSP == 0x6C14, "vmentry.asm: HOST_RSP");
+_Static_assert(VMX_FAIL_INVALID == 1 && VMX_FAIL_VALID == 2, "vmentry.asm: VMX_FAIL_*");
+
+/* Every exit that is not the common case: a failed VM entry, an exit reason
+ * with extra bits set (bits 31:16 of "Exit Reason"), or no handler. */
+static __attribute__((noinline)) enum exit_action other_exit(struct vcpu *v, uint32_t reason)
+{
+    uint32_t basic = reason & EXIT_REASON_BASIC_MASK;
+    if (basic < EXIT_REASON_COUNT)
+        v->exit_counts[basic]++;
+    /* A failed entry leaves the VMCS clear: the next try is VMLAUNCH. */
+    if (reason & EXIT_REASON_VM_ENTRY_FAILURE)
+        return handle_entry_failure(v, reason);
+    v->launched = true;
+    if (basic < EXIT_REASON_COUNT && handlers[basic])
+        return handlers[basic](v);
+    return unexpected_exit(v, basic);
+}
+
+/* MAX_EXITS reached: a guest that exits forever still ends. */
+static __attribute__((noinline)) bool too_many_exits(struct vcpu *v)
+{
+    vcpu_end(v, false, "the guest made %lu VM exits without ending", v->exits);
+    return false;
+}
+
+bool vm_exit_dispatch(struct vcpu *v)
+{
+    uint64_t reason = vmcs_read(EXIT_REASON);
+
+    if (__builtin_expect(v->exits >= MAX_EXITS, 0))
+        return too_many_exits(v);
+    v->exits++;
+    if (__builtin_expect(reason < EXIT_REASON_COUNT && handlers[reason], 1)) {
+        /* The common case: a basic reason and nothing else, with a handler. */
+        v->exit_counts[reason]++;
+        v->launched = true;
+        return handlers[reason](v) == EXIT_RESUME;
+    }
+    return other_exit(v, (uint32_t)reason) == EXIT_RESUME;
+}
+
 bool run_guest(struct vcpu *v)
 {
-    for (;;) {
-        if (v->exits >= MAX_EXITS) {
-            vcpu_end(v, false, "the guest made %lu VM exits without ending", v->exits);
-            return false;
-        }
-        int failed = vm_enter(v, v->launched);
-        if (failed) {
-            /* VMfail: no guest ran. VMfailValid names the reason. */
-            const char *insn = v->launched ? "VMRESUME" : "VMLAUNCH";
-            const char *why = vmx_failure_reason((enum vmx_status)failed);
-            kprintf("%s: %s\n", insn, why);
-            vcpu_end(v, false, "%s failed: %s", insn, why);
-            return false;
-        }
-        v->exits++;
-        uint32_t reason = (uint32_t)vmcs_read(EXIT_REASON);
-        /* A failed entry leaves the VMCS clear: the next try is VMLAUNCH. */
-        if (!(reason & EXIT_REASON_VM_ENTRY_FAILURE))
-            v->launched = true;
-        uint32_t basic = reason & EXIT_REASON_BASIC_MASK;
-        if (basic < EXIT_REASON_COUNT)
-            v->exit_counts[basic]++;
-        enum exit_action next;
-        if (reason & EXIT_REASON_VM_ENTRY_FAILURE)
-            next = handle_entry_failure(v, reason);
-        else if (basic < EXIT_REASON_COUNT && handlers[basic])
-            next = handlers[basic](v);
-        else
-            next = unexpected_exit(v, basic);
-        if (next == EXIT_GUEST_DONE)
-            return v->guest_ok;
+    int failed = vm_run(v);
+    if (failed) {
+        /* VMfail: no guest ran. VMfailValid names the reason. */
+        const char *insn = v->launched ? "VMRESUME" : "VMLAUNCH";
+        const char *why = vmx_failure_reason((enum vmx_status)failed);
+        kprintf("%s: %s\n", insn, why);
+        vcpu_end(v, false, "%s failed: %s", insn, why);
+        return false;
     }
+    return v->guest_ok;
 }
 
 void run_print_exit_table(const struct vcpu *v)

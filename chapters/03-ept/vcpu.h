@@ -25,6 +25,7 @@ enum exit_action {
 #define OUTCOME_MAX 200
 
 struct vcpu {
+    /* vmentry.asm uses these two by offset (checked in run.c). */
     uint64_t gpr[GPR_COUNT]; /**< saved and restored by vmentry.asm */
     bool launched;           /**< VMLAUNCH done: the next entry is VMRESUME */
     uint64_t exits;
@@ -32,10 +33,6 @@ struct vcpu {
     bool guest_ok;             /**< the guest ended the way it should */
     char outcome[OUTCOME_MAX]; /**< how the guest ended, in words */
 };
-
-/** Enters the guest with VMLAUNCH or VMRESUME (vmentry.asm). Returns 0
- *  after a VM exit, or the enum vmx_status of a VMfail. */
-int vm_enter(struct vcpu *v, bool launched);
 
 /** Guest RIP += VM-exit instruction length: the exiting instruction is done. */
 void vcpu_skip_instruction(void);

@@ -111,7 +111,7 @@ void vmcs_setup_host_state(void)
     vmcs_write(HOST_CR0, read_cr0());
     vmcs_write(HOST_CR3, read_cr3());
     vmcs_write(HOST_CR4, read_cr4());
-    /* HOST_RSP is written by vm_enter, just before each entry. */
+    /* HOST_RSP is written by vm_run (vmentry.asm), once per run. */
     vmcs_write(HOST_RIP, (uint64_t)(uintptr_t)vm_exit_entry);
 
     vmcs_write(HOST_CS_SELECTOR, read_cs());

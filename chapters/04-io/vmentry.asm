@@ -2,15 +2,23 @@
 ; "VM Exits": a VM exit loads RSP and RIP from the host-state area and
 ; nothing else of the general-purpose registers, so the guest's registers
 ; must be saved by hand, and the host's callee-saved ones restored.
+;
+; vm_run stays in a loop until the guest ends: enter the guest; on a VM
+; exit, save its registers and call vm_exit_dispatch (run.c) on the stack
+; vm_run set up; resume. So the host's callee-saved registers are pushed
+; once per run, not per exit, and HOST_RSP is written once: every exit
+; lands on the same stack. run.c checks the numbers below against the C
+; they mirror (_Static_assert).
 
 bits 64
 section .text
 
-HOST_RSP        equ 0x6C14              ; VMCS encoding, natural-width host field
+HOST_RSP         equ 0x6C14             ; VMCS encoding (vmcs_encodings.h)
 VMX_FAIL_INVALID equ 1                  ; enum vmx_status (vmx_insn.h)
 VMX_FAIL_VALID   equ 2
 
-; struct vcpu begins with gpr[16], in the SDM's register order.
+; struct vcpu (vcpu.h) begins with gpr[16], in the SDM's register order;
+; then the launched flag.
 %define GPR(n) (n) * 8
 GPR_RAX equ 0
 GPR_RCX equ 1
@@ -19,10 +27,14 @@ GPR_RBX equ 3
 GPR_RBP equ 5
 GPR_RSI equ 6
 GPR_RDI equ 7
+VCPU_LAUNCHED equ 16 * 8
 
-; int vm_enter(struct vcpu *v [rdi], bool launched [esi])
-global vm_enter
-vm_enter:
+extern vm_exit_dispatch
+
+; int vm_run(struct vcpu *v [rdi]): 0 once an exit handler has ended the
+; guest, or the enum vmx_status of a VMLAUNCH or VMRESUME that failed.
+global vm_run
+vm_run:
     push rbp                            ; the host's callee-saved registers
     push rbx
     push r12
@@ -30,11 +42,13 @@ vm_enter:
     push r14
     push r15
     push rdi                            ; the vcpu, found at [rsp] after an exit
-    mov rax, HOST_RSP
-    vmwrite rax, rsp                    ; VM exits land on this very stack
+    mov rax, HOST_RSP                   ; RSP is now 16-byte aligned, as a
+    vmwrite rax, rsp                    ; call from the exit stub needs
+    jbe .failed                         ; CF or ZF: VMWRITE failed
 
-    test esi, esi                       ; ZF: launch or resume; the movs below
-                                        ; leave the flags alone
+.enter:                                 ; rdi = the vcpu
+    cmp byte [rdi + VCPU_LAUNCHED], 0   ; ZF: launch or resume; the movs
+                                        ; below leave the flags alone
     mov rax, [rdi + GPR(GPR_RAX)]
     mov rcx, [rdi + GPR(GPR_RCX)]
     mov rdx, [rdi + GPR(GPR_RDX)]
@@ -50,7 +64,7 @@ vm_enter:
     mov r14, [rdi + GPR(14)]
     mov r15, [rdi + GPR(15)]
     mov rdi, [rdi + GPR(GPR_RDI)]
-    jnz .resume
+    jne .resume
     vmlaunch
     jmp .failed
 .resume:
@@ -90,7 +104,11 @@ vm_exit_entry:
     mov [rdi + GPR(14)], r14
     mov [rdi + GPR(15)], r15
     pop qword [rdi + GPR(GPR_RDI)]
-    xor eax, eax                        ; 0: a VM exit happened
-    jmp vm_enter.return
+    call vm_exit_dispatch               ; bool (struct vcpu *v [rdi])
+    mov rdi, [rsp]
+    test al, al
+    jnz vm_run.enter                    ; true: resume the guest
+    xor eax, eax                        ; false: it has ended; return 0
+    jmp vm_run.return
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -196,6 +196,16 @@ int program_normal(void)
     return r;
 }
 
+int program_bench(void)
+{
+    static struct virtio_console console;
+    enum virtio_error e = virtio_console_init(&console);
+    if (e != VIRTIO_OK)
+        return fail_setup(FAIL_CONSOLE_INIT, "virtio-console setup failed", e);
+    bench_run();
+    return 0;
+}
+
 int guest_main(uint32_t program, uint32_t ram_size)
 {
     if (ram_size < GUEST_RAM_NEEDED)
@@ -204,6 +214,8 @@ int guest_main(uint32_t program, uint32_t ram_size)
         return program_normal();
     if (program >= GUEST_HOSTILE_LOOP && program <= GUEST_HOSTILE_READ_ONLY)
         return program_hostile(program);
+    if (program == GUEST_BENCH)
+        return program_bench();
     hc_report("unknown program", program);
     return FAIL_UNKNOWN_PROGRAM;
 }

@@ -36,6 +36,10 @@ int guest_main(uint32_t program, uint32_t ram_size);
 int program_normal(void);
 /** A hostile request on virtio-blk, then recovery (GUEST_HOSTILE_*). */
 int program_hostile(uint32_t program);
+/** Times each kind of VM exit (GUEST_BENCH), virtio-console set up first. */
+int program_bench(void);
+/** The rows of the benchmark (entry.asm, guests/bench.inc). */
+void bench_run(void);
 
 /* Helpers both programs use (main.c). */
 struct virtio_blk;

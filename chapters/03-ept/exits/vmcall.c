@@ -43,6 +43,9 @@ enum exit_action handle_vmcall(struct vcpu *v)
     truncate_arguments(v);
     uint64_t function = v->gpr[GPR_RAX];
     switch (function) {
+    case HYPERCALL_NOP:
+        v->gpr[GPR_RAX] = HYPERCALL_OK;
+        break;
     case HYPERCALL_PRINT:
         v->gpr[GPR_RAX] = hypercall_print(v);
         break;

@@ -9,4 +9,5 @@ enum guest_program {
     GUEST_TRIPLE_FAULT = 2, /**< an exception with no IDT */
     GUEST_UNKNOWN_MSR = 3,  /**< read an MSR the guest does not have */
     GUEST_ISOLATION = 4,    /**< find and overwrite hypervisor memory */
+    GUEST_BENCH = 5,        /**< time each kind of VM exit (guests/bench.inc) */
 };

@@ -10,4 +10,5 @@ enum guest_program {
     GUEST_HOSTILE_LENGTH = 3,    /**< virtio-blk: addr + len wraps around 2^64 */
     GUEST_HOSTILE_INDEX = 4,     /**< virtio-blk: avail->idx 1000 ahead of the device */
     GUEST_HOSTILE_READ_ONLY = 5, /**< virtio-blk: a read into a device-read-only buffer */
+    GUEST_BENCH = 6,             /**< time each kind of VM exit (entry.asm, bench.inc) */
 };

@@ -9,4 +9,5 @@ enum guest_program {
     GUEST_OUT_OF_RAM = 2, /**< read a GPA above guest RAM */
     GUEST_BAD_MMIO = 3,   /**< an instruction the MMIO decoder does not know */
     GUEST_HANG = 4,       /**< loop forever without a VM exit */
+    GUEST_BENCH = 5,      /**< time each kind of VM exit (guests/bench.inc) */
 };

@@ -7,6 +7,7 @@
  *  function answers HYPERCALL_UNKNOWN. */
 #pragma once
 
+#define HYPERCALL_NOP 0           /**< nothing: the cheapest round trip (guests/bench.inc) */
 #define HYPERCALL_PRINT 1         /**< RDI = string address, RSI = length: print a line */
 #define HYPERCALL_REPORT 2        /**< RDI = NUL-terminated label, RSI = value: print both */
 #define HYPERCALL_EXIT 3          /**< RDI = status, 0 for success: end the guest */

@@ -1,0 +1,53 @@
+"""The exit-cost benchmark (scenario=bench, guests/bench.inc). Under Bochs
+with clock: sync=none the TSC advances one tick per instruction, so the
+cost of a VM exit round trip is a deterministic count that a test can hold
+to a budget; `make bench` prints the whole table."""
+import pytest
+
+import stepvisor
+
+CHAPTERS = ["02-vmcs", "03-ept", "04-io"]
+# Twice a conventional minimal path (save 15 registers, read the reason,
+# dispatch, an 11-instruction handler, RIP += length, restore, VMRESUME:
+# about 55 instructions). The book's VMCS chapter shows where they go.
+CPUID_BUDGET = 110
+COMMON_KINDS = ["1000 NOPs (calibration)", "CPUID", "VMCALL", "RDMSR", "IN, no device",
+                "MOV to CR0"]
+KINDS = {
+    "02-vmcs": COMMON_KINDS,
+    "03-ept": COMMON_KINDS + ["MMIO read, test device"],
+    "04-io": COMMON_KINDS + ["OUT to the UART THR", "MMIO read, test device",
+                             "virtio notify, empty queue"],
+}
+
+
+def test_every_chapter_with_a_guest_has_the_bench_scenario():
+    assert stepvisor.bench_chapters() == CHAPTERS
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_calibration_one_tick_per_instruction(bochs, chapter):
+    """1,000 loops of 1,000 NOPs + DEC + JNZ between two RDTSCs (plus the
+    four instructions that combine EDX:EAX) against the same loop without
+    the NOPs: exactly 1,000 ticks per 1,000 NOPs."""
+    log = bochs(chapter, "scenario=bench")
+    log.has("guest: bench: 1000 NOPs (calibration): 1000 ticks per round trip "
+            "(1000 round trips: 1002004 ticks, 2004 without the exit)")
+    log.passed()
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_exit_kind_is_timed(bochs, chapter):
+    log = bochs(chapter, "scenario=bench")
+    assert list(stepvisor.parse_bench(log.lines)) == KINDS[chapter]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_cpuid_round_trip_within_budget(bochs, chapter):
+    log = bochs(chapter, "scenario=bench")
+    m = log.match(r"guest: bench: CPUID: (\d+) ticks per round trip "
+                  r"\(1000 round trips: \d+ ticks, \d+ without the exit\)")
+    ticks = int(m.group(1))
+    assert ticks <= CPUID_BUDGET, (
+        f"{chapter}: a CPUID round trip takes {ticks} instructions, over the budget of "
+        f"{CPUID_BUDGET}")
