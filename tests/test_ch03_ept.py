@@ -13,7 +13,7 @@ def test_real_mode_to_long_mode_with_memory_and_mmio(bochs):
         "EPT: 416 pages of 4 KiB, 31 of 2 MiB, 0 of 1 GiB; 4 table pages",
         "controls: pin-based 0x5e, primary processor-based 0x960061f2, secondary 0xa2, "
         "VM-exit 0x336ffb, VM-entry 0x91fb",
-        "checker: 49 of 49 VM-entry rules hold",
+        "checker: 64 of 64 VM-entry rules hold",
         "INVEPT: single-context",
         # real mode, then the switches the hypervisor follows
         "guest console: real mode: hello from 16-bit code at 0000:7C00",

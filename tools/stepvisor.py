@@ -209,7 +209,8 @@ class RunResult:
     def lines(self):
         """The COM1 log's lines. Only "\n" ends a line: Python's splitlines()
         would also break at \v, \f and other characters a guest can print."""
-        return [line.rstrip("\r") for line in self.log.split("\n")]
+        text = self.log[:-1] if self.log.endswith("\n") else self.log
+        return [line.rstrip("\r") for line in text.split("\n")] if text else []
 
     @property
     def verdict(self):
