@@ -1,7 +1,7 @@
 # stepvisor: a teaching hypervisor for Intel VT-x.
 #   make run CHAPTER=N [EMU=auto|bochs|qemu] [CMDLINE="scenario=..."]
 #   make test
-# See README.md for the rest.
+# `make help` lists every target and variable; README.md says more.
 
 CHAPTERS := $(sort $(notdir $(wildcard chapters/[0-9][0-9]-*)))
 CHAPTER ?= $(lastword $(CHAPTERS))
@@ -9,6 +9,10 @@ CHAPTER ?= $(lastword $(CHAPTERS))
 CH := $(firstword $(filter $(CHAPTER) $(CHAPTER)-% 0$(CHAPTER)-%,$(CHAPTERS)))
 EMU ?= auto
 CMDLINE ?=
+# TIMEOUT= (seconds) and MODEL= (a Bochs CPU model) are optional: the
+# launcher has the defaults and checks the values.
+TIMEOUT ?=
+MODEL ?=
 PYTHON := /usr/bin/python3
 TOOL := $(PYTHON) tools/stepvisor.py
 BUILD := build
@@ -34,14 +38,33 @@ COMMON_C := $(wildcard common/*.c)
 COMMON_ASM := $(wildcard common/boot/*.asm)
 COMMON_OBJS := $(COMMON_C:%.c=$(BUILD)/%.o) $(COMMON_ASM:%.asm=$(BUILD)/%.o)
 
-.PHONY: all images run iso debug test unit bench stats docs book clean deps-build \
-	deps-run deps-test help
+.PHONY: all images run iso debug doctor test unit bench stats docs book clean \
+	deps-build deps-run deps-test help check-chapter
 .DEFAULT_GOAL := all
 
 all: images
 
 help:
-	@sed -n '1,5p' Makefile
+	@echo "targets (CHAPTER=N picks a chapter: 1, 01 or 01-vmxon; default the last):"
+	@echo "  make run CHAPTER=N    build chapter N and boot it; exits 0 on PASS (see README.md)"
+	@echo "  make test             build everything and run the whole test suite"
+	@echo "  make doctor           check this host (VT-x, KVM, nested, emulators) and say how to fix it"
+	@echo "  make debug CHAPTER=N  boot chapter N under a debugger with its symbols (Bochs or gdb)"
+	@echo "  make iso CHAPTER=N    write build/<chapter>/stepvisor.iso (BIOS boot, COM1 output)"
+	@echo "  make images           build every chapter's hypervisor and the guests (the default)"
+	@echo "  make unit             run only the host-side C unit tests"
+	@echo "  make bench            count VM exits and emulated instructions per chapter under Bochs"
+	@echo "  make docs             run Doxygen on the sources (warnings are errors)"
+	@echo "  make book             render the book to build/book/"
+	@echo "  make clean            remove build/"
+	@echo "  make help             this list"
+	@echo "variables (run, debug, iso):"
+	@echo "  CHAPTER=N             the chapter: $(CHAPTERS)"
+	@echo "  EMU=auto|bochs|qemu   the backend; auto picks QEMU+KVM when the host has nested VT-x, else Bochs"
+	@echo "  CMDLINE=\"k=v ...\"     the hypervisor's command line, e.g. scenario=list or guest_mem=128M"
+	@echo "  TIMEOUT=SECONDS       kill the emulator after this long with no verdict (default 300; run only)"
+	@echo "  MODEL=NAME            the Bochs CPU model, e.g. corei7_skylake_x (default corei7_haswell_4770)"
+	@echo "  V=1                   show the full build commands"
 
 # --- the hypervisor images: one per chapter -------------------------------
 
@@ -151,14 +174,35 @@ images: $(BUILD)/guests/disk.img
 check-chapter:
 	@test -n "$(CH)" || { echo "stepvisor: no chapter '$(CHAPTER)'; have: $(CHAPTERS)"; exit 2; }
 
+# Options reach the launcher exactly as typed: $(value) keeps make from
+# expanding a $ in them, and each is single-quoted for the shell (a ' inside
+# becomes '\''). The launcher then refuses what GRUB would interpret.
+# A newline would end the recipe's shell command: make itself refuses it.
+quote = '$(subst ','\'',$(1))'
+define newline
+
+
+endef
+cmdline_newline = $(if $(findstring $(newline),$(value CMDLINE)),$(error stepvisor: CMDLINE \
+	contains '\n', which GRUB would interpret (quote, variable, separator or escape); \
+	CMDLINE takes words such as scenario=NAME, made of letters, digits and _ . , : / + - =))
+OPTIONS = $(cmdline_newline)--cmdline $(call quote,$(value CMDLINE)) \
+	$(if $(value EMU),--emu $(call quote,$(value EMU))) \
+	$(if $(value MODEL),--model $(call quote,$(value MODEL)))
+
 run: check-chapter images | deps-run
-	@$(TOOL) run --chapter $(CH) --emu $(EMU) --cmdline "$(CMDLINE)"
+	@$(TOOL) run --chapter $(CH) $(OPTIONS) \
+		$(if $(value TIMEOUT),--timeout $(call quote,$(value TIMEOUT)))
 
 iso: check-chapter images | deps-run
-	@$(TOOL) iso --chapter $(CH) --cmdline "$(CMDLINE)"
+	@$(TOOL) iso --chapter $(CH) $(cmdline_newline)--cmdline $(call quote,$(value CMDLINE))
 
 debug: check-chapter images | deps-debug
-	@$(TOOL) debug --chapter $(CH) --emu $(EMU) --cmdline "$(CMDLINE)"
+	@$(TOOL) debug --chapter $(CH) $(OPTIONS)
+
+# No packages first: the doctor reports what is missing.
+doctor:
+	@$(TOOL) doctor
 
 test: images | deps-test
 	$(PYTHON) -m pytest -n 2 tests

@@ -78,8 +78,17 @@ class Log:
         self._fail(f"no line matches {pattern!r}")
 
     def passed(self):
+        """PASS is the hypervisor's last line, and the run was not killed
+        at its timeout (RunResult.verdict)."""
         if self.result.verdict != "PASS":
             self._fail(f"expected PASS, verdict was {self.result.verdict!r}")
+
+    def expected(self, reason):
+        """A negative scenario the hypervisor handled as it should: the line
+        'expected outcome: reason', then PASS as the last line."""
+        self.passed()
+        if self.result.expected_outcome != reason:
+            self._fail(f"expected outcome {reason!r}, got {self.result.expected_outcome!r}")
 
     def failed(self, reason):
         """The run ended with exactly 'FAIL: reason'."""

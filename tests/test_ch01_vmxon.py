@@ -1,6 +1,5 @@
 """Chapter 1: entering and leaving VMX operation."""
 from conftest import needs_kvm
-from outcome import expected_outcome
 
 CH = "01-vmxon"
 
@@ -48,7 +47,7 @@ def test_wrong_revision_identifier_makes_vmxon_fail(bochs):
     log.match(r"VMXON region at 0x[0-9a-f]+ \(4096 bytes\), revision identifier "
               r"0x2a \(deliberately wrong\)")
     log.lacks("VMXON: VMsucceed, now in VMX root operation")
-    expected_outcome(log, "VMXON failed: VMfailInvalid "
+    log.expected("VMXON failed: VMfailInvalid "
                           "(no current VMCS, or the operand is invalid)")
 
 

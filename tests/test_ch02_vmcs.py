@@ -2,10 +2,9 @@
 software VM-entry checker. Counts are exact: Bochs is deterministic."""
 import pytest
 
-from outcome import expected_outcome
 
 CH = "02-vmcs"
-CHECKER = "checker: 47 of 47 VM-entry rules hold"
+CHECKER = "checker: 61 of 61 VM-entry rules hold"
 ENTRY_33 = ("VM entry failed: exit reason 0x80000021 = entry failure | 33 "
             "(VM-entry failure due to invalid guest state), exit qualification {q}")
 
@@ -73,7 +72,7 @@ def test_hung_guest_is_stopped_by_the_preemption_timer(bochs):
                   r"a VM exit; it is hung at RIP (0x[0-9a-f]+)")
     log.has("guest registers:")
     log.has("       1  52 VMX-preemption timer expired")
-    expected_outcome(log, f"guest hung at RIP {m.group(1)} (VMX-preemption timer expired)")
+    log.expected(f"guest hung at RIP {m.group(1)} (VMX-preemption timer expired)")
 
 
 def test_triple_fault_is_reported(bochs):
@@ -81,7 +80,7 @@ def test_triple_fault_is_reported(bochs):
     m = log.match(r"triple fault: the guest shut down at RIP (0x[0-9a-f]+) "
                   r"\(IDTR base 0x0, limit 0x0\)")
     log.has("       1   2 Triple fault")
-    expected_outcome(log, f"guest triple fault at RIP {m.group(1)}")
+    log.expected(f"guest triple fault at RIP {m.group(1)}")
 
 
 def test_unknown_msr_gives_the_guest_a_gp(bochs):
@@ -92,7 +91,7 @@ def test_unknown_msr_gives_the_guest_a_gp(bochs):
         "guest: RDMSR of an unknown MSR raised #GP; giving up",
         "vmcall: the guest exits with status 1",
     ])
-    expected_outcome(log, "the guest exited with status 1")
+    log.expected("the guest exited with status 1")
 
 
 def test_without_ept_the_guest_can_write_hypervisor_memory(bochs):
@@ -102,7 +101,7 @@ def test_without_ept_the_guest_can_write_hypervisor_memory(bochs):
     log.has("guest: overwrote the hypervisor's canary")
     log.match(r'isolation: hypervisor memory at 0x[0-9a-f]+ was changed by the guest: '
               r'"STEPVISOR-CANARY:intact" is now "STEPVISOR-CANARY:guest was here"')
-    expected_outcome(log, "the guest changed hypervisor memory; chapter 3's EPT prevents this")
+    log.expected("the guest changed hypervisor memory; chapter 3's EPT prevents this")
 
 
 GUEST_REGS = "Checks on Guest Control Registers, Debug Registers, and MSRs"
@@ -169,15 +168,15 @@ def test_broken_vmcs_field_is_named_by_checker_and_cpu(bochs, scenario, rules,
                                                        bochs_says, cpu_says):
     log = bochs(CH, f"scenario={scenario}")
     log.has_all([f"checker: broken rule: {r}" for r in rules])
-    log.has(f"checker: {47 - len(rules)} of 47 VM-entry rules hold")
+    log.has(f"checker: {61 - len(rules)} of 61 VM-entry rules hold")
     log.emulator_log_has(bochs_says)
     log.has(cpu_says)
     log.lacks("guest: hello from the guest, in VMX non-root operation")
     if cpu_says.startswith("VM entry failed"):
         log.has("guest-state area:")
-        expected_outcome(log, "VM entry failed: VM-entry failure due to invalid guest state")
+        log.expected("VM entry failed: VM-entry failure due to invalid guest state")
     else:
-        expected_outcome(log, cpu_says.replace("VMLAUNCH: ", "VMLAUNCH failed: "))
+        log.expected(cpu_says.replace("VMLAUNCH: ", "VMLAUNCH failed: "))
 
 
 def test_unknown_scenario_lists_the_known_ones(bochs):

@@ -3,7 +3,6 @@ counts that show why virtio exists; hostile rings the devices survive."""
 import re
 
 import pytest
-from outcome import expected_outcome
 
 CH = "04-io"
 INTACT = (r"isolation: canary intact, checksum of the hypervisor's code and constants "
@@ -106,5 +105,5 @@ def test_hostile_ring_needs_reset_and_device_recovers(bochs, scenario, request_,
 def test_broken_vmcs_scenarios_come_along_from_chapter_3(bochs):
     log = bochs(CH, "scenario=bad-host-tr")
     log.lacks("guest: hello from the guest")
-    expected_outcome(log, "VMLAUNCH failed: VMfailValid, VM-instruction error 8 "
+    log.expected("VMLAUNCH failed: VMfailValid, VM-instruction error 8 "
                           "(VM entry with invalid host-state field(s))")

@@ -24,15 +24,31 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
 
-# Bochs's CPU models with VMX, EPT and unrestricted guest (see
-# ../shared/notes/emulators.md for the table of models).
+# Bochs 2.7's CPU models with VMX and long mode (stepvisor needs both),
+# oldest first, as measured by booting chapter 1 on each (see
+# ../shared/notes/emulators.md for their VMX features). penryn has no EPT,
+# lynnfield no unrestricted guest: chapters 3 and 4 refuse to run there.
+BOCHS_MODELS = ("core2_penryn_t9600", "corei5_lynnfield_750", "corei5_arrandale_m520",
+                "corei7_sandy_bridge_2600k", "corei7_ivy_bridge_3770k",
+                "corei7_haswell_4770", "corei7_skylake_x", "corei3_cnl",
+                "corei7_icelake_u", "tigerlake")
 DEFAULT_BOCHS_MODEL = "corei7_haswell_4770"
 BOCHS_MEGS = 256
 QEMU_MEGS = 256
+# What the hypervisor itself needs below the guest's RAM: the first MiB,
+# its image, page tables, EPT tables and the VMCS (measured: 252M of
+# guest_mem still boots in 256 MB; this leaves room to grow).
+HYPERVISOR_RESERVE_MB = 16
+DEFAULT_TIMEOUT = 300  # seconds; TIMEOUT= on make
 # QEMU's isa-debug-exit turns the value V the image writes into exit
 # status (V << 1) | 1; common/include/run_end.h picks V.
 QEMU_EXIT_PASS = (0x10 << 1) | 1
 QEMU_EXIT_FAIL = (0x11 << 1) | 1
+# A negative scenario the hypervisor handled as it should prints this line,
+# then PASS.
+EXPECTED_OUTCOME = "expected outcome: "
+# The launcher's exit codes (make run adds its own: see README.md).
+EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_NO_VERDICT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 KVM_NESTED = Path("/sys/module/kvm_intel/parameters/nested")
 
 
@@ -48,6 +64,77 @@ def resolve_chapter(name):
         if name in (ch, ch[:2], ch[:2].lstrip("0")):
             return ch
     raise SystemExit(f"stepvisor: no chapter '{name}'; have: {' '.join(chapters())}")
+
+
+class Refused(Exception):
+    """An option the launcher will not pass on; the message says why and
+    what to do instead. Ends the launcher with EXIT_USAGE, no traceback."""
+
+
+# What may reach GRUB's command line unquoted: GRUB's script language gives
+# meaning to quotes, $, \\, ;, &, |, <, >, {, }, # and newlines, so a
+# command line is words of these characters only, separated by spaces.
+CMDLINE_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789_.,:/+-= ")
+SIZE_SUFFIXES = {"": 0, "K": 10, "M": 20, "G": 30}  # as common/cmdline.c parse_size
+
+
+def check_cmdline(cmdline):
+    """Refuses a command line GRUB or the Makefile would reinterpret."""
+    for c in cmdline:
+        if c not in CMDLINE_CHARACTERS:
+            raise Refused(
+                f"CMDLINE contains {c!r}, which GRUB would interpret (quote, "
+                f"variable, separator or escape); CMDLINE takes words such as "
+                f"scenario=NAME, made of letters, digits and _ . , : / + - =")
+    return cmdline
+
+
+def _parse_size(text):
+    """common/cmdline.c's parse_size in Python: digits, then K, M or G."""
+    digits = text.rstrip("KMG")
+    suffix = text[len(digits):]
+    if not digits.isdigit() or suffix not in SIZE_SUFFIXES:
+        return None
+    return int(digits) << SIZE_SUFFIXES[suffix]
+
+
+def check_guest_mem(cmdline, emulator, megs):
+    """Refuses a guest_mem= that cannot fit in the emulated machine's RAM,
+    before booting, and says what fits. The hypervisor itself judges a
+    malformed size."""
+    fits_mb = megs - HYPERVISOR_RESERVE_MB
+    for word in cmdline.split():
+        if not word.startswith("guest_mem="):
+            continue
+        size = _parse_size(word[len("guest_mem="):])
+        if size is not None and size > fits_mb << 20:
+            raise Refused(
+                f"{word} does not fit: {emulator} gives the machine {megs} MB, of "
+                f"which the hypervisor keeps {HYPERVISOR_RESERVE_MB} MB; use "
+                f"guest_mem={fits_mb}M or less")
+
+
+def check_model(model):
+    if model not in BOCHS_MODELS:
+        raise Refused(f"MODEL={model} is not a Bochs CPU model with VMX and long mode; "
+                      f"MODEL= takes one of: {' '.join(BOCHS_MODELS)}")
+    return model
+
+
+def check_timeout(text):
+    if not str(text).isdigit() or int(text) == 0:
+        raise Refused(f"TIMEOUT={text} is not a whole number of seconds above 0")
+    return int(text)
+
+
+EMULATOR_CHOICES = ("auto", "bochs", "qemu")
+
+
+def check_emu(emu):
+    if emu not in EMULATOR_CHOICES:
+        raise Refused(f"EMU={emu} is not a backend; EMU= takes auto, bochs or qemu")
+    return emu
 
 
 def kernel(chapter):
@@ -77,6 +164,7 @@ def _digest(paths, *extra):
 def build_iso(chapter, cmdline=""):
     """A GRUB ISO that boots chapter with cmdline; cached by content, so
     each scenario's ISO is made once (about 0.2 s with few GRUB modules)."""
+    check_cmdline(cmdline)
     files = [kernel(chapter)] + modules(chapter)
     for f in files:
         if not f.exists():
@@ -120,14 +208,35 @@ class RunResult:
 
     @property
     def lines(self):
-        return [line.rstrip("\r") for line in self.log.splitlines()]
+        """The COM1 log's lines. Only "\n" ends a line: Python's splitlines()
+        would also break at \v, \f and other characters a guest can print."""
+        text = self.log[:-1] if self.log.endswith("\n") else self.log
+        return [line.rstrip("\r") for line in text.split("\n")] if text else []
 
     @property
     def verdict(self):
-        """The last PASS or FAIL line, or None if the run gave none."""
-        for line in reversed(self.lines):
-            if line == "PASS" or line.startswith("FAIL: "):
-                return line
+        """The hypervisor's verdict: its last line of COM1 when that is
+        "PASS" or "FAIL: ...", else None. A run that was killed at its
+        timeout has no verdict, whatever its log says, and so has a log
+        whose last line is anything else (a guest's "PASS" among other
+        lines is never the verdict)."""
+        if self.timed_out:
+            return None
+        last = next((line for line in reversed(self.lines) if line), "")
+        if last == "PASS" or last.startswith("FAIL: "):
+            return last
+        return None
+
+    @property
+    def expected_outcome(self):
+        """For a negative scenario the hypervisor handled as it should:
+        the reason from its "expected outcome: <reason>" line, printed just
+        before PASS; None otherwise."""
+        if self.verdict != "PASS":
+            return None
+        body = [line for line in self.lines if line]
+        if len(body) >= 2 and body[-2].startswith(EXPECTED_OUTCOME):
+            return body[-2][len(EXPECTED_OUTCOME):]
         return None
 
 
@@ -155,28 +264,50 @@ sound: driver=dummy
 
 def _supervise(cmd, com1, timeout, live, env=None):
     """Runs cmd in its own process group, streaming com1 when live, and
-    kills the whole group with SIGKILL at the timeout (Bochs ignores
-    SIGTERM). Returns (exit code or None, timed out, seconds)."""
+    kills the whole group with SIGKILL (Bochs ignores SIGTERM) at the
+    timeout and on every other way out of here: Ctrl-C, SIGTERM, SIGHUP,
+    an exception. Returns (exit code or None, timed out, seconds)."""
     start = time.monotonic()
-    with open(com1.parent / "emulator.out", "wb") as out:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True,
-                                cwd=com1.parent, env=env)
-        shown = 0
-        timed_out = False
-        while proc.poll() is None:
-            if time.monotonic() - start > timeout:
-                timed_out = True
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-                break
+    proc = None
+    try:
+        with open(com1.parent / "emulator.out", "wb") as out:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                                    stderr=subprocess.STDOUT, start_new_session=True,
+                                    cwd=com1.parent, env=env)
+            shown = 0
+            timed_out = False
+            while proc.poll() is None:
+                if time.monotonic() - start > timeout:
+                    timed_out = True
+                    break
+                if live:
+                    shown = _show_new(com1, shown)
+                time.sleep(0.05)
             if live:
-                shown = _show_new(com1, shown)
-            time.sleep(0.05)
-        if live:
-            _show_new(com1, shown)
+                _show_new(com1, shown)
+    finally:
+        if proc is not None:
+            _kill_group(proc)
     code = None if timed_out else proc.returncode
     return code, timed_out, time.monotonic() - start
+
+
+def _kill_group(proc):
+    """SIGKILL to proc's whole process group (the emulator and anything it
+    started), then reap it. Harmless when it has already exited."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+class Interrupted(Exception):
+    """The launcher was told to stop (Ctrl-C, SIGTERM, SIGHUP)."""
+
+
+def _on_signal(signum, frame):
+    raise Interrupted(signal.Signals(signum).name)
 
 
 def _show_new(path, shown):
@@ -198,8 +329,12 @@ def _fresh_workdir(workdir):
 
 
 def run_bochs(chapter, cmdline="", workdir=None, cpu_model=DEFAULT_BOCHS_MODEL,
-              timeout=120, live=False):
-    iso = build_iso(chapter, cmdline)
+              timeout=120, live=False, iso=None):
+    """Boots chapter's ISO (or the given iso) under Bochs. Any model Bochs
+    knows is taken here (tests boot AMD models too); MODEL= on make is
+    checked against BOCHS_MODELS."""
+    check_guest_mem(cmdline, "Bochs", BOCHS_MEGS)
+    iso = iso or build_iso(chapter, cmdline)
     workdir = _fresh_workdir(workdir or BUILD / "run" / chapter)
     com1 = workdir / "com1.log"
     com1.touch()
@@ -215,6 +350,12 @@ def run_bochs(chapter, cmdline="", workdir=None, cpu_model=DEFAULT_BOCHS_MODEL,
 
 
 def _qemu_cmd(chapter, cmdline, accel, serial):
+    """QEMU's command line as its manual documents it: -kernel and
+    -initrd for a multiboot image and its modules, -append for the command
+    line, -serial for COM1, the isa-debug-exit device, and with KVM
+    -accel kvm -cpu host (the host's VMX features, passed through)."""
+    check_cmdline(cmdline)
+    check_guest_mem(cmdline, "QEMU", QEMU_MEGS)
     mods = ",".join(f"{m} {m.name}" for m in modules(chapter))
     cmd = ["qemu-system-x86_64", "-kernel", str(kernel(chapter)),
            "-append", cmdline, "-m", str(QEMU_MEGS), "-display", "none",
@@ -242,15 +383,23 @@ def run_qemu(chapter, cmdline="", workdir=None, accel="tcg", timeout=120,
 
 
 def host_vmx():
-    """(True, why) if this host can run stepvisor under QEMU+KVM."""
+    """(True, why) if this host can run stepvisor under QEMU+KVM; else
+    (False, the first reason it cannot). make doctor says more."""
     try:
-        flags = next((line for line in Path("/proc/cpuinfo").read_text().splitlines()
-                      if line.startswith("flags")), "").split()
+        cpuinfo = Path("/proc/cpuinfo").read_text()
     except OSError:
-        flags = []
+        cpuinfo = ""
+    flags = next((line.split(":", 1)[1] for line in cpuinfo.split("\n")
+                  if line.startswith("flags")), "").split()
+    vendor = next((line.split(":", 1)[1].strip() for line in cpuinfo.split("\n")
+                   if line.startswith("vendor_id")), "unknown")
     if "vmx" not in flags:
-        vendor = "AMD" if "svm" in flags else "this"
-        return False, f"the host CPU has no VMX ({vendor} CPU)"
+        if vendor == "AuthenticAMD":
+            return False, "the host CPU has no VMX (an AMD CPU: AMD-V is not VT-x)"
+        if "hypervisor" in flags:
+            return False, (f"the host CPU has no VMX ({vendor} in a virtual machine "
+                           "that does not pass VT-x through)")
+        return False, f"the host CPU has no VMX ({vendor}; VT-x absent or off in the firmware)"
     if not os.access("/dev/kvm", os.R_OK | os.W_OK):
         return False, "the host has VMX but /dev/kvm is missing or not accessible"
     nested = KVM_NESTED.read_text().strip() if KVM_NESTED.exists() else "N"
@@ -260,6 +409,7 @@ def host_vmx():
 
 
 def choose_emulator(emu):
+    check_emu(emu)
     if emu == "bochs":
         return "bochs", "EMU=bochs was asked for"
     if emu == "qemu":
@@ -273,28 +423,49 @@ def choose_emulator(emu):
     return "bochs", f"{why}: Bochs emulates VMX with EPT in software"
 
 
-def run(chapter, emu, cmdline, timeout, live=True):
+def run(chapter, emu, cmdline, timeout, live=True, cpu_model=DEFAULT_BOCHS_MODEL):
     workdir = BUILD / "run" / f"{chapter}-{emu}"
     if emu == "bochs":
-        return run_bochs(chapter, cmdline, workdir=workdir, timeout=timeout, live=live)
+        return run_bochs(chapter, cmdline, workdir=workdir, cpu_model=cpu_model,
+                         timeout=timeout, live=live)
     return run_qemu(chapter, cmdline, workdir=workdir,
                     accel="kvm" if emu == "qemu-kvm" else "tcg", timeout=timeout, live=live)
+
+
+def outcome(r, emu, timeout):
+    """(exit code, the one line that tells the student how the run ended)."""
+    where = f"{emu}, {r.seconds:.1f} s; log in {r.workdir.relative_to(ROOT)}/com1.log"
+    if r.timed_out:
+        return EXIT_NO_VERDICT, (f"stepvisor: no verdict: {emu} was still running after "
+                                 f"{timeout} s and was killed (TIMEOUT={timeout}); "
+                                 f"log in {r.workdir.relative_to(ROOT)}/com1.log")
+    if r.verdict is None:
+        return EXIT_NO_VERDICT, (f"stepvisor: no verdict: the run ended without PASS or "
+                                 f"FAIL as the hypervisor's last line ({where})")
+    if r.verdict == "PASS" and r.expected_outcome:
+        return EXIT_PASS, (f"stepvisor: PASS: the expected outcome, "
+                           f"{r.expected_outcome} ({where})")
+    if r.verdict == "PASS":
+        return EXIT_PASS, f"stepvisor: PASS ({where})"
+    return EXIT_FAIL, f"stepvisor: {r.verdict} ({where})"
 
 
 def cmd_run(args):
     chapter = resolve_chapter(args.chapter)
     emu, why = choose_emulator(args.emu)
-    print(f"stepvisor: running chapter {chapter} under {emu}: {why}", flush=True)
-    r = run(chapter, emu, args.cmdline, args.timeout)
-    if r.timed_out:
-        print(f"stepvisor: no verdict after {args.timeout} s; {emu} killed")
-        return 1
-    print(f"stepvisor: {emu} stopped after {r.seconds:.1f} s; log in "
-          f"{r.workdir.relative_to(ROOT)}/com1.log")
-    if r.verdict is None:
-        print("stepvisor: the run ended without a PASS or FAIL line")
-        return 1
-    return 0 if r.verdict == "PASS" else 1
+    timeout = check_timeout(args.timeout)
+    model = check_model(args.model)
+    check_cmdline(args.cmdline)
+    if emu == "bochs":
+        check_guest_mem(args.cmdline, "Bochs", BOCHS_MEGS)
+    else:
+        check_guest_mem(args.cmdline, "QEMU", QEMU_MEGS)
+    on = f" ({model})" if emu == "bochs" and model != DEFAULT_BOCHS_MODEL else ""
+    print(f"stepvisor: running chapter {chapter} under {emu}{on}: {why}", flush=True)
+    r = run(chapter, emu, args.cmdline, timeout, cpu_model=model)
+    code, line = outcome(r, emu, timeout)
+    print(line)
+    return code
 
 
 def cmd_iso(args):
@@ -302,13 +473,42 @@ def cmd_iso(args):
     iso = build_iso(chapter, args.cmdline)
     dest = BUILD / chapter / "stepvisor.iso"
     shutil.copy(iso, dest)
-    print(f"stepvisor: {dest.relative_to(ROOT)}")
+    print(f"stepvisor: {dest.relative_to(ROOT)}: boots with BIOS (legacy boot, or UEFI "
+          f"with CSM) and speaks on COM1 only (see README.md)")
     return 0
+
+
+def bochs_symbols(elf64, dest):
+    """Writes elf64's symbols as Bochs's ldsym reads them ("address name"
+    a line) and returns {name: address}."""
+    out = subprocess.run(["nm", "--defined-only", str(elf64)], capture_output=True,
+                         text=True, check=True).stdout
+    symbols = {}
+    for line in out.split("\n"):
+        fields = line.split()
+        if len(fields) == 3 and fields[1] in "tTdDbBrR":
+            symbols[fields[2]] = int(fields[0], 16)
+    dest.write_text("".join(f"{addr:016x} {name}\n" for name, addr in
+                            sorted(symbols.items(), key=lambda kv: kv[1])))
+    return symbols
+
+
+BOCHS_DEBUG_HELP = """\
+stepvisor: Bochs debugger with the hypervisor's symbols loaded (ldsym): the
+  disassembly shows e.g. (chapter_main+0). Useful commands:
+    lb 0x{main:x}       break at chapter_main (lb takes addresses:
+                        nm build/{chapter}/stepvisor.elf64 gives the others)
+    vmexitbp            stop at every VM exit, before the hypervisor runs
+                        (again to turn it off); c continues to the next one
+    c, s, n, r, sreg, creg, info tab, x /8gx ADDR, q
+  serial output goes to {com1}"""
 
 
 def cmd_debug(args):
     chapter = resolve_chapter(args.chapter)
     emu, why = choose_emulator(args.emu)
+    model = check_model(args.model)
+    check_cmdline(args.cmdline)
     elf64 = BUILD / chapter / "stepvisor.elf64"
     print(f"stepvisor: debugging chapter {chapter} under {emu}: {why}")
     if emu == "qemu-kvm":
@@ -317,31 +517,59 @@ def cmd_debug(args):
         cmd += ["-gdb", f"tcp:127.0.0.1:{port}", "-S"]
         qemu = subprocess.Popen(cmd, start_new_session=True)
         try:
-            subprocess.run(["gdb", "-q", str(elf64),
-                            "-ex", "set architecture i386:x86-64",
-                            "-ex", f"target remote 127.0.0.1:{port}",
-                            "-ex", "break chapter_main", "-ex", "continue"])
+            # gdb reads the ELF64's symbols; Ctrl-C belongs to it.
+            with _ignoring_sigint():
+                subprocess.run(["gdb", "-q", str(elf64),
+                                "-ex", "set architecture i386:x86-64",
+                                "-ex", f"target remote 127.0.0.1:{port}",
+                                "-ex", "break chapter_main", "-ex", "continue"])
         finally:
-            os.killpg(qemu.pid, signal.SIGKILL)
+            _kill_group(qemu)
         return 0
     if emu == "qemu-tcg":
         print("stepvisor: QEMU without KVM has no VMX; debugging under Bochs instead")
-    # Bochs has no gdb stub: its own debugger takes the terminal.
-    iso = build_iso(chapter, args.cmdline)
     workdir = _fresh_workdir(BUILD / "debug" / chapter)
+    cmd, symbols = bochs_debug_setup(chapter, args.cmdline, workdir, model)
+    print(BOCHS_DEBUG_HELP.format(main=symbols.get("chapter_main", 0), chapter=chapter,
+                                  com1=(workdir / "com1.log").relative_to(ROOT)))
+    # Bochs's debugger takes the terminal, and Ctrl-C stops the emulated
+    # CPU there: the launcher leaves SIGINT to it.
+    proc = subprocess.Popen(cmd, cwd=workdir, env=dict(os.environ, TERM="vt100"))
+    try:
+        with _ignoring_sigint():
+            return proc.wait()
+    finally:
+        _kill_group_of_child(proc)
+
+
+def bochs_debug_setup(chapter, cmdline, workdir, model, commands=()):
+    """The Bochs command line for debugging chapter in workdir: its config,
+    the symbol file, and an rc file that loads the symbols, then runs
+    commands (the debugger reads the terminal after them)."""
+    iso = build_iso(chapter, cmdline)
     (workdir / "bochsrc").write_text(
-        _bochsrc(iso, workdir / "com1.log", workdir / "bochs.log",
-                 DEFAULT_BOCHS_MODEL, BOCHS_MEGS))
-    syms = subprocess.run(["nm", str(elf64)], capture_output=True, text=True).stdout
-    addr = {s.split()[2]: s.split()[0] for s in syms.splitlines()
-            if len(s.split()) == 3}
-    print("stepvisor: Bochs debugger. Useful commands:")
-    print(f"  lb 0x{addr.get('chapter_main', '0')}   (break at chapter_main)")
-    print("  c, s, r, sreg, creg, info tab, x /8gx ADDR, q")
-    print(f"  serial output goes to {(workdir / 'com1.log').relative_to(ROOT)}")
-    print(f"  symbols: nm {elf64.relative_to(ROOT)}")
-    return subprocess.run(["bochs", "-q", "-f", "bochsrc"], cwd=workdir,
-                          env=dict(os.environ, TERM="vt100")).returncode
+        _bochsrc(iso, workdir / "com1.log", workdir / "bochs.log", model, BOCHS_MEGS))
+    symbols = bochs_symbols(BUILD / chapter / "stepvisor.elf64", workdir / "stepvisor.sym")
+    (workdir / "debug.rc").write_text(
+        "\n".join(['ldsym global "stepvisor.sym"', *commands]) + "\n")
+    return ["bochs", "-q", "-f", "bochsrc", "-rc", "debug.rc"], symbols
+
+
+class _ignoring_sigint:
+    """While an interactive child owns the terminal, Ctrl-C is its."""
+    def __enter__(self):
+        self.old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def __exit__(self, *exc):
+        signal.signal(signal.SIGINT, self.old)
+
+
+def _kill_group_of_child(proc):
+    """SIGKILL to a child that shares our process group (an interactive
+    Bochs): only that process, never our own group."""
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
 
 
 def _bochs_ticks(workdir):
@@ -478,22 +706,44 @@ def cmd_bench(args):
     return 0 if ok and calibrated == {1000} else 1
 
 
+class _Parser(argparse.ArgumentParser):
+    """Errors in the Makefile's words, not argparse's usage text."""
+    def error(self, message):
+        raise Refused(message)
+
+
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="stepvisor")
-    sub = p.add_subparsers(dest="cmd", required=True)
+    p = _Parser(prog="stepvisor")
+    sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
     for name in ("run", "iso", "debug"):
         s = sub.add_parser(name)
         s.add_argument("--chapter", required=True)
         s.add_argument("--cmdline", default="")
         if name != "iso":
-            s.add_argument("--emu", default="auto", choices=["auto", "bochs", "qemu"])
+            s.add_argument("--emu", default="auto")
+            s.add_argument("--model", default=DEFAULT_BOCHS_MODEL)
         if name == "run":
-            s.add_argument("--timeout", type=int, default=300)
+            s.add_argument("--timeout", default=str(DEFAULT_TIMEOUT))
     s = sub.add_parser("bench")
     s.add_argument("--timeout", type=int, default=300)
-    args = p.parse_args(argv)
-    return {"run": cmd_run, "iso": cmd_iso, "debug": cmd_debug,
-            "bench": cmd_bench}[args.cmd](args)
+    sub.add_parser("doctor")
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _on_signal)
+    try:
+        args = p.parse_args(argv)
+        if args.cmd == "doctor":
+            import doctor
+            return doctor.main()
+        return {"run": cmd_run, "iso": cmd_iso, "debug": cmd_debug,
+                "bench": cmd_bench}[args.cmd](args)
+    except Refused as e:
+        print(f"stepvisor: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except (KeyboardInterrupt, Interrupted) as e:
+        # _supervise has already killed the emulator's process group.
+        why = "Ctrl-C" if isinstance(e, KeyboardInterrupt) else str(e)
+        print(f"\nstepvisor: stopped by {why}; the emulator was killed", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
  * it. The sections of Intel SDM Vol. 3C they come from are named in each
  * row, so a student can look the rule up. */
 #include "checker.h"
+#include "ept.h"
 #include "printf.h"
 #include "x86.h"
 #include "vmx/access_rights.h"
@@ -25,6 +26,34 @@
 #define SEGMENT_LIMIT_HIGH_BITS 0xFFF00000ull  /* limit bits 31:20 */
 #define ACTIVITY_STATE_MAX GUEST_ACTIVITY_WAIT_FOR_SIPI
 #define LINK_POINTER_NONE (~0ull)
+#define PAGE_OFFSET_MASK 0xFFFull              /* a 4-KByte aligned address has these 0 */
+#define MSR_AREA_ALIGNMENT_MASK 0xFull         /* MSR areas are 16-byte aligned */
+#define MSR_AREA_ENTRY_BYTES 16ull
+#define MSR_LIST_UNIT 512ull                   /* entries per IA32_VMX_MISC[27:25] step */
+#define MSR_LIST_SHIFT 25
+#define MSR_LIST_MASK 0x7ull
+#define MISC_ZERO_LENGTH_INJECTION (1ull << 30)
+#define EFER_DEFINED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+/* The VM-entry interruption-information field (SDM "VM-Entry Controls for
+ * Event Injection"): bits 30:12 are reserved, type 1 is reserved. */
+#define INTR_INFO_RESERVED 0x7FFFF000ull
+#define INTR_TYPE_RESERVED 1u
+#define VECTOR_LAST_EXCEPTION 31u
+/* The exceptions that push an error code. */
+#define EXCEPTIONS_WITH_ERROR_CODE                                                    \
+    ((1u << VECTOR_DF) | (1u << VECTOR_TS) | (1u << VECTOR_NP) | (1u << VECTOR_SS) |   \
+     (1u << VECTOR_GP) | (1u << VECTOR_PF) | (1u << VECTOR_AC) |                       \
+     (1u << VECTOR_CP))
+#define ERROR_CODE_HIGH_BITS 0xFFFF0000ull
+#define INSTRUCTION_LENGTH_MAX 15u
+/* EPTP fields beyond ept.h's (bits 2:0 memory type, 5:3 walk length minus 1,
+ * 11:7 reserved). */
+#define EPTP_MEMORY_TYPE_MASK 0x7ull
+#define EPTP_MEMORY_TYPE_UC 0ull
+#define EPTP_WALK_LENGTH_MASK 0x7ull
+#define EPTP_WALK_4 3ull
+#define EPTP_WALK_5 4ull
+#define EPTP_RESERVED 0xF80ull
 
 /* --- helpers ----------------------------------------------------------- */
 
@@ -60,6 +89,37 @@ static bool within_physical_width(uint64_t address, unsigned width)
     return width >= 64 || (address >> width) == 0;
 }
 
+/* A page-aligned address within the physical-address width: what the SDM
+ * demands of the I/O and MSR bitmap addresses. */
+static bool page_address_ok(uint64_t address, unsigned width)
+{
+    return !(address & PAGE_OFFSET_MASK) && within_physical_width(address, width);
+}
+
+/* An MSR-load or MSR-store area: with a non-zero count, 16-byte aligned, and
+ * its last byte within the physical-address width; the count no larger than
+ * IA32_VMX_MISC recommends (512 times bits 27:25 plus 1). */
+static bool msr_area_ok(uint64_t count, uint64_t address, const struct vmcs_snapshot *s)
+{
+    if (count == 0)
+        return true;
+    uint64_t max = MSR_LIST_UNIT * (((s->misc >> MSR_LIST_SHIFT) & MSR_LIST_MASK) + 1);
+    if (count > max || (address & MSR_AREA_ALIGNMENT_MASK))
+        return false;
+    uint64_t last = address + count * MSR_AREA_ENTRY_BYTES - 1; /* count <= 4096: no wrap */
+    return last >= address && within_physical_width(last, s->physical_address_width);
+}
+
+static unsigned injected_type(const struct vmcs_snapshot *s)
+{
+    return (unsigned)((s->entry_interruption_info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT);
+}
+
+static bool injecting(const struct vmcs_snapshot *s)
+{
+    return s->entry_interruption_info & INTR_INFO_VALID;
+}
+
 static bool limit_agrees_with_granularity(const struct segment_state *seg)
 {
     bool g = seg->access_rights & AR_G;
@@ -86,10 +146,113 @@ static bool unrestricted_needs_ept(const struct vmcs_snapshot *s)
     return !unrestricted(s) || (s->proc2 & PROC2_ENABLE_EPT);
 }
 
+/* The EPT pointer (SDM "VM-Execution Control Fields", EPTP): a memory type
+ * and a page-walk length that IA32_VMX_EPT_VPID_CAP offers, reserved bits
+ * 11:7 clear, no bit beyond the physical-address width, and accessed and
+ * dirty flags only where offered. */
+static bool eptp_valid(const struct vmcs_snapshot *s)
+{
+    if (!(s->proc2 & PROC2_ENABLE_EPT))
+        return true;
+    uint64_t e = s->eptp, caps = s->ept_vpid_cap;
+    uint64_t type = e & EPTP_MEMORY_TYPE_MASK;
+    uint64_t walk = (e >> EPTP_WALK_LENGTH_SHIFT) & EPTP_WALK_LENGTH_MASK;
+    bool type_ok = (type == EPTP_MEMORY_TYPE_UC && (caps & EPT_CAP_MEMORY_TYPE_UC)) ||
+                   (type == EPTP_MEMORY_TYPE_WB && (caps & EPT_CAP_MEMORY_TYPE_WB));
+    bool walk_ok = (walk == EPTP_WALK_4 && (caps & EPT_CAP_PAGE_WALK_4)) ||
+                   (walk == EPTP_WALK_5 && (caps & EPT_CAP_PAGE_WALK_5));
+    bool ad_ok = !(e & EPTP_ACCESSED_DIRTY) || (caps & EPT_CAP_ACCESSED_DIRTY);
+    return type_ok && walk_ok && ad_ok && !(e & EPTP_RESERVED) &&
+           within_physical_width(e & ~PAGE_OFFSET_MASK, s->physical_address_width);
+}
+
 static bool vpid_nonzero(const struct vmcs_snapshot *s)
 {
     bool on = (s->proc & PROC_ACTIVATE_SECONDARY_CONTROLS) && (s->proc2 & PROC2_ENABLE_VPID);
     return !on || s->vpid != 0;
+}
+
+static bool cr3_target_count(const struct vmcs_snapshot *s)
+{
+    return s->cr3_target_count <=
+           ((s->misc >> VMX_MISC_CR3_TARGETS_SHIFT) & VMX_MISC_CR3_TARGETS_MASK);
+}
+
+static bool io_bitmaps(const struct vmcs_snapshot *s)
+{
+    return !(s->proc & PROC_USE_IO_BITMAPS) ||
+           (page_address_ok(s->io_bitmap_a, s->physical_address_width) &&
+            page_address_ok(s->io_bitmap_b, s->physical_address_width));
+}
+
+static bool msr_bitmaps(const struct vmcs_snapshot *s)
+{
+    return !(s->proc & PROC_USE_MSR_BITMAPS) ||
+           page_address_ok(s->msr_bitmap, s->physical_address_width);
+}
+
+static bool nmi_controls(const struct vmcs_snapshot *s)
+{
+    bool virtual_nmis = s->pin & PIN_VIRTUAL_NMIS;
+    return (!virtual_nmis || (s->pin & PIN_NMI_EXITING)) &&
+           (virtual_nmis || !(s->proc & PROC_NMI_WINDOW_EXITING));
+}
+
+static bool preemption_timer_save(const struct vmcs_snapshot *s)
+{
+    return !(s->exit & EXIT_SAVE_VMX_PREEMPTION_TIMER_VALUE) ||
+           (s->pin & PIN_ACTIVATE_VMX_PREEMPTION_TIMER);
+}
+
+static bool exit_msr_areas(const struct vmcs_snapshot *s)
+{
+    return msr_area_ok(s->exit_msr_store_count, s->exit_msr_store_address, s) &&
+           msr_area_ok(s->exit_msr_load_count, s->exit_msr_load_address, s);
+}
+
+static bool entry_msr_area(const struct vmcs_snapshot *s)
+{
+    return msr_area_ok(s->entry_msr_load_count, s->entry_msr_load_address, s);
+}
+
+static bool injection_type_and_vector(const struct vmcs_snapshot *s)
+{
+    if (!injecting(s))
+        return true;
+    unsigned type = injected_type(s);
+    unsigned vector = (unsigned)(s->entry_interruption_info & INTR_INFO_VECTOR_MASK);
+    if (s->entry_interruption_info & INTR_INFO_RESERVED || type == INTR_TYPE_RESERVED)
+        return false;
+    if (type == INTR_TYPE_OTHER_EVENT) /* pending MTF: only with the monitor trap flag */
+        return vector == 0 && (VMX_CTLS_ALLOWED1(s->proc_cap) & PROC_MONITOR_TRAP_FLAG);
+    if (type == INTR_TYPE_NMI)
+        return vector == VECTOR_NMI;
+    return type != INTR_TYPE_HARDWARE_EXCEPTION || vector <= VECTOR_LAST_EXCEPTION;
+}
+
+static bool injection_error_code(const struct vmcs_snapshot *s)
+{
+    if (!injecting(s))
+        return true;
+    unsigned vector = (unsigned)(s->entry_interruption_info & INTR_INFO_VECTOR_MASK);
+    /* Real mode has no error codes; without unrestricted guest CR0.PE is 1. */
+    bool protected_mode = !unrestricted(s) || (s->guest_cr0 & CR0_PE);
+    bool should = injected_type(s) == INTR_TYPE_HARDWARE_EXCEPTION && protected_mode &&
+                  vector <= VECTOR_LAST_EXCEPTION && (EXCEPTIONS_WITH_ERROR_CODE >> vector & 1u);
+    bool has = s->entry_interruption_info & INTR_INFO_DELIVER_ERROR_CODE;
+    return has == should && (!has || !(s->entry_exception_error_code & ERROR_CODE_HIGH_BITS));
+}
+
+static bool injection_instruction_length(const struct vmcs_snapshot *s)
+{
+    unsigned type = injected_type(s);
+    if (!injecting(s) || (type != INTR_TYPE_SOFTWARE_INTERRUPT &&
+                          type != INTR_TYPE_PRIVILEGED_SOFTWARE_EXCEPTION &&
+                          type != INTR_TYPE_SOFTWARE_EXCEPTION))
+        return true;
+    uint64_t length = s->entry_instruction_length;
+    return length <= INSTRUCTION_LENGTH_MAX &&
+           (length != 0 || (s->misc & MISC_ZERO_LENGTH_INJECTION));
 }
 
 /* --- host state -------------------------------------------------------- */
@@ -149,6 +312,18 @@ static bool host_efer_lma_lme(const struct vmcs_snapshot *s)
     return (bool)(s->host_efer & EFER_LMA) == size && (bool)(s->host_efer & EFER_LME) == size;
 }
 
+static bool host_efer_reserved(const struct vmcs_snapshot *s)
+{
+    return !(s->exit & EXIT_LOAD_IA32_EFER) || !(s->host_efer & ~EFER_DEFINED);
+}
+
+static bool host_32bit(const struct vmcs_snapshot *s)
+{
+    return (s->exit & EXIT_HOST_ADDRESS_SPACE_SIZE) ||
+           (s->host_ss != 0 && !(s->host_cr4 & CR4_PCIDE) && (s->host_rip >> 32) == 0 &&
+            !ia32e_guest(s));
+}
+
 /* --- guest control registers and MSRs ---------------------------------- */
 
 static bool guest_cr0_fixed0(const struct vmcs_snapshot *s)
@@ -204,6 +379,11 @@ static bool guest_efer_lma(const struct vmcs_snapshot *s)
 {
     return !(s->entry & ENTRY_LOAD_IA32_EFER) ||
            (bool)(s->guest_efer & EFER_LMA) == ia32e_guest(s);
+}
+
+static bool guest_efer_reserved(const struct vmcs_snapshot *s)
+{
+    return !(s->entry & ENTRY_LOAD_IA32_EFER) || !(s->guest_efer & ~EFER_DEFINED);
 }
 
 static bool guest_efer_lme(const struct vmcs_snapshot *s)
@@ -361,6 +541,14 @@ static bool guest_interruptibility(const struct vmcs_snapshot *s)
     return !(i & INTERRUPTIBILITY_RESERVED) && (i & both) != both;
 }
 
+static bool guest_blocking_needs_active(const struct vmcs_snapshot *s)
+{
+    uint64_t both = GUEST_INTERRUPTIBILITY_BLOCKING_BY_STI |
+                    GUEST_INTERRUPTIBILITY_BLOCKING_BY_MOV_SS;
+    return !(s->guest_interruptibility & both) ||
+           s->guest_activity_state == GUEST_ACTIVITY_ACTIVE;
+}
+
 static bool guest_link_pointer(const struct vmcs_snapshot *s)
 {
     return s->vmcs_link_pointer == LINK_POINTER_NONE;
@@ -372,8 +560,19 @@ const struct entry_rule entry_rules[] = {
     {CONTROLS, "secondary processor-based controls must respect the allowed 0- and 1-settings of IA32_VMX_PROCBASED_CTLS2", proc2_fits},
     {CONTROLS, "VM-exit controls must respect the allowed 0- and 1-settings of its capability MSR", exit_fits},
     {CONTROLS, "VM-entry controls must respect the allowed 0- and 1-settings of its capability MSR", entry_fits},
+    {CONTROLS, "the CR3-target count must not exceed the number IA32_VMX_MISC bits 24:16 give", cr3_target_count},
+    {CONTROLS, "with \"use I/O bitmaps\", the addresses of I/O bitmaps A and B must be 4-KByte aligned and within the physical-address width", io_bitmaps},
+    {CONTROLS, "with \"use MSR bitmaps\", the address of the MSR bitmaps must be 4-KByte aligned and within the physical-address width", msr_bitmaps},
+    {CONTROLS, "\"virtual NMIs\" requires \"NMI exiting\", and \"NMI-window exiting\" requires \"virtual NMIs\"", nmi_controls},
+    {CONTROLS, "\"save VMX-preemption timer value\" requires \"activate VMX-preemption timer\"", preemption_timer_save},
+    {CONTROLS, "VM-exit MSR-store and MSR-load areas with a non-zero count must be 16-byte aligned, end within the physical-address width and hold no more entries than IA32_VMX_MISC recommends", exit_msr_areas},
+    {CONTROLS, "a VM-entry MSR-load area with a non-zero count must be 16-byte aligned, end within the physical-address width and hold no more entries than IA32_VMX_MISC recommends", entry_msr_area},
+    {CONTROLS, "an injected event must have reserved bits 30:12 clear, a type other than 1 (7 only with the monitor trap flag) and a vector its type allows (NMI 2, exceptions 0-31)", injection_type_and_vector},
+    {CONTROLS, "an injected event delivers an error code exactly when it is a hardware exception that has one, in protected mode; the error code's bits 31:16 must be 0", injection_error_code},
+    {CONTROLS, "an injected software interrupt or exception needs a VM-entry instruction length of 1 to 15 (0 only if IA32_VMX_MISC bit 30)", injection_instruction_length},
     {CONTROLS, "\"unrestricted guest\" requires \"enable EPT\"", unrestricted_needs_ept},
     {CONTROLS, "with \"enable VPID\", the VPID must not be 0000H", vpid_nonzero},
+    {CONTROLS, "with \"enable EPT\", the EPT pointer must have a memory type and page-walk length IA32_VMX_EPT_VPID_CAP offers, bits 11:7 clear, no bit beyond the physical-address width, and A/D flags only where offered", eptp_valid},
     {HOST_REGS, "host CR0 must have the bits of IA32_VMX_CR0_FIXED0 set and those clear in IA32_VMX_CR0_FIXED1 clear", host_cr0_fixed},
     {HOST_REGS, "host CR4 must have the bits of IA32_VMX_CR4_FIXED0 set (CR4.VMXE among them) and those clear in IA32_VMX_CR4_FIXED1 clear", host_cr4_fixed},
     {HOST_REGS, "host CR3 must not set bits beyond the physical-address width", host_cr3_width},
@@ -384,6 +583,8 @@ const struct entry_rule entry_rules[] = {
     {HOST_SIZE, "a hypervisor in IA-32e mode must set the \"host address-space size\" VM-exit control", host_64bit},
     {HOST_SIZE, "with \"host address-space size\", host CR4.PAE must be 1 and host RIP canonical", host_64bit_pae_rip},
     {HOST_REGS, "with \"load IA32_EFER\" on exit, host EFER.LMA and EFER.LME must equal \"host address-space size\"", host_efer_lma_lme},
+    {HOST_REGS, "with \"load IA32_EFER\" on exit, host IA32_EFER reserved bits must be 0", host_efer_reserved},
+    {HOST_SIZE, "without \"host address-space size\": host SS not 0000H, CR4.PCIDE 0, RIP bits 63:32 0, and no \"IA-32e mode guest\"", host_32bit},
     {GUEST_REGS, "guest CR0 must have the bits of IA32_VMX_CR0_FIXED0 set (PE and PG may be 0 for an unrestricted guest)", guest_cr0_fixed0},
     {GUEST_REGS, "guest CR0 must have the bits clear in IA32_VMX_CR0_FIXED1 clear", guest_cr0_fixed1},
     {GUEST_REGS, "guest CR0.PG = 1 requires CR0.PE = 1", guest_cr0_pg_needs_pe},
@@ -395,6 +596,7 @@ const struct entry_rule entry_rules[] = {
     {GUEST_REGS, "guest IA32_SYSENTER_ESP and IA32_SYSENTER_EIP must be canonical", guest_sysenter_canonical},
     {GUEST_REGS, "with \"load IA32_EFER\", guest EFER.LMA must equal the \"IA-32e mode guest\" control", guest_efer_lma},
     {GUEST_REGS, "with \"load IA32_EFER\" and CR0.PG = 1, guest EFER.LMA must equal EFER.LME", guest_efer_lme},
+    {GUEST_REGS, "with \"load IA32_EFER\", guest IA32_EFER reserved bits must be 0", guest_efer_reserved},
     {GUEST_SEGS, "guest TR selector must have TI = 0", guest_tr_ti},
     {GUEST_SEGS, "a usable guest LDTR selector must have TI = 0", guest_ldtr_ti},
     {GUEST_SEGS, "guest SS.RPL must equal CS.RPL", guest_ss_rpl},
@@ -415,6 +617,7 @@ const struct entry_rule entry_rules[] = {
     {GUEST_OTHER, "guest activity state must be active, or HLT, shutdown or wait-for-SIPI as IA32_VMX_MISC allows", guest_activity_state},
     {GUEST_OTHER, "guest activity state HLT requires SS.DPL = 0", guest_hlt_needs_dpl0},
     {GUEST_OTHER, "guest interruptibility state: reserved bits 0, not blocking by both STI and MOV SS", guest_interruptibility},
+    {GUEST_OTHER, "with blocking by STI or by MOV SS, the activity state must be active", guest_blocking_needs_active},
     {GUEST_OTHER, "VMCS link pointer must be FFFFFFFF_FFFFFFFFH when there is no shadow VMCS", guest_link_pointer},
 };
 const unsigned entry_rule_count = sizeof entry_rules / sizeof entry_rules[0];

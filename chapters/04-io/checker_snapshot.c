@@ -59,6 +59,22 @@ void checker_snapshot(struct vmcs_snapshot *s)
     s->guest_interruptibility = vmcs_read(GUEST_INTERRUPTIBILITY_STATE);
     s->vmcs_link_pointer = vmcs_read(VMCS_LINK_POINTER);
     s->entry_interruption_info = vmcs_read(VM_ENTRY_INTERRUPTION_INFORMATION_FIELD);
+    s->entry_exception_error_code = vmcs_read(VM_ENTRY_EXCEPTION_ERROR_CODE);
+    s->entry_instruction_length = vmcs_read(VM_ENTRY_INSTRUCTION_LENGTH);
+    s->cr3_target_count = vmcs_read(CR3_TARGET_COUNT);
+    s->io_bitmap_a = vmcs_read(ADDRESS_OF_IO_BITMAP_A);
+    s->io_bitmap_b = vmcs_read(ADDRESS_OF_IO_BITMAP_B);
+    s->msr_bitmap = vmcs_read(ADDRESS_OF_MSR_BITMAPS);
+    s->exit_msr_store_count = vmcs_read(VM_EXIT_MSR_STORE_COUNT);
+    s->exit_msr_store_address = vmcs_read(VM_EXIT_MSR_STORE_ADDRESS);
+    s->exit_msr_load_count = vmcs_read(VM_EXIT_MSR_LOAD_COUNT);
+    s->exit_msr_load_address = vmcs_read(VM_EXIT_MSR_LOAD_ADDRESS);
+    s->entry_msr_load_count = vmcs_read(VM_ENTRY_MSR_LOAD_COUNT);
+    s->entry_msr_load_address = vmcs_read(VM_ENTRY_MSR_LOAD_ADDRESS);
+    s->eptp = (s->proc2 & PROC2_ENABLE_EPT) ? vmcs_read(EPT_POINTER) : 0;
+    s->ept_vpid_cap = (s->proc2 & (PROC2_ENABLE_EPT | PROC2_ENABLE_VPID))
+                          ? rdmsr(IA32_VMX_EPT_VPID_CAP)
+                          : 0;
 
     s->host_cr0 = vmcs_read(HOST_CR0);
     s->host_cr3 = vmcs_read(HOST_CR3);

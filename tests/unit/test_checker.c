@@ -99,6 +99,9 @@ static struct vmcs_snapshot valid(void)
     s.guest_interruptibility = 0;
     s.vmcs_link_pointer = ~0ull;
     s.entry_interruption_info = 0;
+    s.io_bitmap_a = 0x12f000; /* vmcs.c's bitmaps: page-aligned */
+    s.io_bitmap_b = 0x130000;
+    s.msr_bitmap = 0x131000;
 
     s.host_cr0 = 0x80010031;
     s.host_cr3 = 0x120000;
@@ -174,6 +177,24 @@ static void check_broken(const char *what, const struct vmcs_snapshot *s,
 #define R_LINK "VMCS link pointer must be FFFFFFFF_FFFFFFFFH when there is no shadow VMCS"
 #define R_HLT_DPL "guest activity state HLT requires SS.DPL = 0"
 #define R_IA32E_PAGING "an \"IA-32e mode guest\" requires guest CR0.PG = 1 and CR4.PAE = 1"
+/* The rules KVM's nested VMX also checks (docs/nested-kvm-checks.md). */
+#define R_CR3_TARGETS "the CR3-target count must not exceed the number IA32_VMX_MISC bits 24:16 give"
+#define R_IO_BITMAPS "with \"use I/O bitmaps\", the addresses of I/O bitmaps A and B must be 4-KByte aligned and within the physical-address width"
+#define R_MSR_BITMAPS "with \"use MSR bitmaps\", the address of the MSR bitmaps must be 4-KByte aligned and within the physical-address width"
+#define R_NMI "\"virtual NMIs\" requires \"NMI exiting\", and \"NMI-window exiting\" requires \"virtual NMIs\""
+#define R_TIMER_SAVE "\"save VMX-preemption timer value\" requires \"activate VMX-preemption timer\""
+#define R_EXIT_MSR "VM-exit MSR-store and MSR-load areas with a non-zero count must be 16-byte aligned, end within the physical-address width and hold no more entries than IA32_VMX_MISC recommends"
+#define R_ENTRY_MSR "a VM-entry MSR-load area with a non-zero count must be 16-byte aligned, end within the physical-address width and hold no more entries than IA32_VMX_MISC recommends"
+#define R_INJECT_TYPE "an injected event must have reserved bits 30:12 clear, a type other than 1 (7 only with the monitor trap flag) and a vector its type allows (NMI 2, exceptions 0-31)"
+#define R_INJECT_ERROR "an injected event delivers an error code exactly when it is a hardware exception that has one, in protected mode; the error code's bits 31:16 must be 0"
+#define R_INJECT_LENGTH "an injected software interrupt or exception needs a VM-entry instruction length of 1 to 15 (0 only if IA32_VMX_MISC bit 30)"
+#define R_HOST_EFER "with \"load IA32_EFER\" on exit, host IA32_EFER reserved bits must be 0"
+#define R_HOST_32 "without \"host address-space size\": host SS not 0000H, CR4.PCIDE 0, RIP bits 63:32 0, and no \"IA-32e mode guest\""
+#define R_HOST_64 "a hypervisor in IA-32e mode must set the \"host address-space size\" VM-exit control"
+#define R_HOST_64_PAE "with \"host address-space size\", host CR4.PAE must be 1 and host RIP canonical"
+#define R_HOST_EFER_LMA "with \"load IA32_EFER\" on exit, host EFER.LMA and EFER.LME must equal \"host address-space size\""
+#define R_GUEST_EFER "with \"load IA32_EFER\", guest IA32_EFER reserved bits must be 0"
+#define R_BLOCKING "with blocking by STI or by MOV SS, the activity state must be active"
 
 /* --- the rule table itself ----------------------------------------------- */
 
@@ -238,7 +259,114 @@ static void hlt_with_ss_dpl_3(struct vmcs_snapshot *s)
 }
 static void cr4_pae_cleared(struct vmcs_snapshot *s) { s->guest_cr4 &= ~CR4_PAE; }
 
+/* Rules KVM's nested VMX checks too. */
+static void cr3_targets_5(struct vmcs_snapshot *s) { s->cr3_target_count = 5; } /* misc allows 0 */
+static void io_bitmap_b_unaligned(struct vmcs_snapshot *s) { s->io_bitmap_b += 8; }
+static void msr_bitmap_beyond_width(struct vmcs_snapshot *s) { s->msr_bitmap = 1ull << 40; }
+static void virtual_nmis_alone(struct vmcs_snapshot *s)
+{
+    s->pin = (s->pin & ~PIN_NMI_EXITING) | PIN_VIRTUAL_NMIS;
+}
+static void nmi_window_alone(struct vmcs_snapshot *s) { s->proc |= PROC_NMI_WINDOW_EXITING; }
+static void timer_save_alone(struct vmcs_snapshot *s)
+{
+    s->pin &= ~PIN_ACTIVATE_VMX_PREEMPTION_TIMER;
+    s->exit |= EXIT_SAVE_VMX_PREEMPTION_TIMER_VALUE;
+}
+static void exit_msr_store_unaligned(struct vmcs_snapshot *s)
+{
+    s->exit_msr_store_count = 1;
+    s->exit_msr_store_address = 0x132008;
+}
+static void exit_msr_load_too_many(struct vmcs_snapshot *s)
+{
+    s->exit_msr_load_count = 513; /* misc bits 27:25 = 0: 512 at most */
+    s->exit_msr_load_address = 0x132000;
+}
+static void entry_msr_load_past_width(struct vmcs_snapshot *s)
+{
+    s->entry_msr_load_count = 2;
+    s->entry_msr_load_address = (1ull << 40) - 16; /* its second entry is beyond */
+}
+static void inject_type_1(struct vmcs_snapshot *s)
+{
+    s->entry_interruption_info = INTR_INFO_VALID | 1u << INTR_INFO_TYPE_SHIFT | 32u;
+}
+static void inject_nmi_vector_3(struct vmcs_snapshot *s)
+{
+    s->entry_interruption_info = INTR_INFO_VALID | INTR_TYPE_NMI << INTR_INFO_TYPE_SHIFT | 3u;
+}
+static void inject_mtf_without_mtf(struct vmcs_snapshot *s)
+{
+    s->proc_cap &= ~((uint64_t)PROC_MONITOR_TRAP_FLAG << 32); /* as on Bochs's haswell */
+    s->entry_interruption_info = INTR_INFO_VALID | INTR_TYPE_OTHER_EVENT << INTR_INFO_TYPE_SHIFT;
+}
+static void inject_reserved_bit(struct vmcs_snapshot *s)
+{
+    s->entry_interruption_info =
+        INTR_INFO_VALID | INTR_TYPE_HARDWARE_EXCEPTION << INTR_INFO_TYPE_SHIFT | VECTOR_UD | 1u << 20;
+}
+static void inject_gp_without_error_code(struct vmcs_snapshot *s)
+{
+    s->entry_interruption_info =
+        INTR_INFO_VALID | INTR_TYPE_HARDWARE_EXCEPTION << INTR_INFO_TYPE_SHIFT | VECTOR_GP;
+}
+static void inject_ud_with_error_code(struct vmcs_snapshot *s)
+{
+    s->entry_interruption_info = INTR_INFO_VALID | INTR_INFO_DELIVER_ERROR_CODE |
+                                 INTR_TYPE_HARDWARE_EXCEPTION << INTR_INFO_TYPE_SHIFT | VECTOR_UD;
+}
+static void inject_gp_error_code_high(struct vmcs_snapshot *s)
+{
+    inject_gp_without_error_code(s);
+    s->entry_interruption_info |= INTR_INFO_DELIVER_ERROR_CODE;
+    s->entry_exception_error_code = 0x10000;
+}
+static void inject_int3_length_0(struct vmcs_snapshot *s)
+{
+    s->entry_interruption_info =
+        INTR_INFO_VALID | INTR_TYPE_SOFTWARE_EXCEPTION << INTR_INFO_TYPE_SHIFT | VECTOR_BP;
+    s->entry_instruction_length = 0;
+}
+static void inject_int_length_16(struct vmcs_snapshot *s)
+{
+    s->entry_interruption_info =
+        INTR_INFO_VALID | INTR_TYPE_SOFTWARE_INTERRUPT << INTR_INFO_TYPE_SHIFT | 0x80u;
+    s->entry_instruction_length = 16;
+}
+static void host_efer_sve(struct vmcs_snapshot *s) { s->host_efer |= 1ull << 12; }
+static void host_32bit_exit(struct vmcs_snapshot *s) { s->exit &= ~EXIT_HOST_ADDRESS_SPACE_SIZE; }
+static void guest_efer_bit_1(struct vmcs_snapshot *s) { s->guest_efer |= 1ull << 1; }
+static void sti_blocking_in_hlt(struct vmcs_snapshot *s)
+{
+    s->guest_activity_state = GUEST_ACTIVITY_HLT;
+    s->guest_interruptibility = GUEST_INTERRUPTIBILITY_BLOCKING_BY_STI;
+}
+
 static const struct mutation mutations[] = {
+    {"CR3-target count 5", cr3_targets_5, {R_CR3_TARGETS}},
+    {"I/O bitmap B not page-aligned", io_bitmap_b_unaligned, {R_IO_BITMAPS}},
+    {"MSR bitmap beyond 40 bits", msr_bitmap_beyond_width, {R_MSR_BITMAPS}},
+    {"virtual NMIs without NMI exiting", virtual_nmis_alone, {R_NMI}},
+    {"NMI-window exiting without virtual NMIs", nmi_window_alone, {R_NMI}},
+    {"save preemption timer without the timer", timer_save_alone, {R_TIMER_SAVE}},
+    {"VM-exit MSR-store area at 8 bytes", exit_msr_store_unaligned, {R_EXIT_MSR}},
+    {"VM-exit MSR-load count 513", exit_msr_load_too_many, {R_EXIT_MSR}},
+    {"VM-entry MSR-load area past 40 bits", entry_msr_load_past_width, {R_ENTRY_MSR}},
+    {"injection of type 1", inject_type_1, {R_INJECT_TYPE}},
+    {"injected NMI with vector 3", inject_nmi_vector_3, {R_INJECT_TYPE}},
+    {"pending MTF injected without MTF", inject_mtf_without_mtf, {R_INJECT_TYPE}},
+    {"injection with bit 20 set", inject_reserved_bit, {R_INJECT_TYPE}},
+    {"#GP injected without its error code", inject_gp_without_error_code, {R_INJECT_ERROR}},
+    {"#UD injected with an error code", inject_ud_with_error_code, {R_INJECT_ERROR}},
+    {"#GP error code 0x10000", inject_gp_error_code_high, {R_INJECT_ERROR}},
+    {"INT3 injected with length 0", inject_int3_length_0, {R_INJECT_LENGTH}},
+    {"INT 80h injected with length 16", inject_int_length_16, {R_INJECT_LENGTH}},
+    {"host EFER bit 12", host_efer_sve, {R_HOST_EFER}},
+    {"host address-space size 0", host_32bit_exit,
+     {R_HOST_64, R_HOST_EFER_LMA, R_HOST_32}},
+    {"guest EFER bit 1", guest_efer_bit_1, {R_GUEST_EFER}},
+    {"blocking by STI in HLT", sti_blocking_in_hlt, {R_BLOCKING}},
     {"guest CR0.PE cleared", cr0_pe_cleared, {R_CR0_FIXED0, R_PG_NEEDS_PE}},
     {"guest RFLAGS = 0", rflags_zero, {R_RFLAGS}},
     {"CS access rights with L and D", cs_l_and_d, {R_CS_L_D}},
@@ -256,6 +384,31 @@ static const struct mutation mutations[] = {
     {"HLT with SS.DPL 3", hlt_with_ss_dpl_3, {R_HLT_DPL}},
     {"guest CR4.PAE cleared", cr4_pae_cleared, {R_IA32E_PAGING}},
 };
+
+/** Injections as hardware takes them break nothing: #GP with its error
+ *  code in protected mode, #UD without, INT3 with its length, an NMI. */
+static void test_valid_injections(void)
+{
+    static const char *const none[] = {NULL};
+    struct vmcs_snapshot s = valid();
+    inject_gp_without_error_code(&s);
+    s.entry_interruption_info |= INTR_INFO_DELIVER_ERROR_CODE;
+    s.entry_exception_error_code = 0xFFFF;
+    check_broken("#GP with error code 0xFFFF", &s, none);
+    s = valid();
+    s.entry_interruption_info =
+        INTR_INFO_VALID | INTR_TYPE_HARDWARE_EXCEPTION << INTR_INFO_TYPE_SHIFT | VECTOR_UD;
+    check_broken("#UD", &s, none);
+    inject_int3_length_0(&s);
+    s.entry_instruction_length = 1;
+    check_broken("INT3, length 1", &s, none);
+    s.entry_interruption_info = INTR_INFO_VALID | INTR_TYPE_NMI << INTR_INFO_TYPE_SHIFT | VECTOR_NMI;
+    check_broken("NMI", &s, none);
+    s = valid();
+    s.exit_msr_load_count = 512;
+    s.exit_msr_load_address = 0x132000;
+    check_broken("512 MSRs to load on exit", &s, none);
+}
 
 static void test_mutations(void)
 {
@@ -410,6 +563,7 @@ int main(void)
     test_rule_table();
     test_valid_snapshot();
     test_mutations();
+    test_valid_injections();
     test_limits_that_agree();
     test_unrestricted_guest();
     test_checker_run();
