@@ -13,7 +13,8 @@ bibliography.md (unnumbered). In a page, at column 0 outside fenced code:
                              with its line numbers, captioned with the symbol
                              and linked to a source page of the whole file
     @output CHAPTER ...      serial output of a real run (output.py)
-    @chart KIND CHAPTER      a bar chart of a real run's counts (charts.py)
+    @chart KIND CHAPTER      a figure drawn from a real run or the code (charts.py)
+    @sdm-table               where each cited Intel SDM title is (sdm.py)
     ![Caption](figures/NAME.svg)
                              a figure drawn by the build from
                              book/figures/NAME.dot (Graphviz) or copied from
@@ -31,6 +32,7 @@ import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 BOOK = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BOOK)
@@ -38,6 +40,7 @@ sys.path.insert(0, BOOK)
 from excerpt import locate  # noqa: E402
 from output import OUTPUT, OutputError, prefetch, render  # noqa: E402
 import charts  # noqa: E402
+import sdm  # noqa: E402
 
 INCLUDE = re.compile(r"@include\b(.*)$")
 SPEC = re.compile(r"\s+([^\s:]+)(?::(.+))?\s*$")
@@ -46,6 +49,8 @@ FIGURE = re.compile(r"!\[(.*)\]\(figures/([\w-]+)\.svg\)\s*$")
 CHAPTER_NAME = re.compile(r"(\d\d)-[\w-]+\.md$")
 LANGS = {".c": "c", ".h": "c", ".asm": "nasm", ".S": "gnuassembler",
          ".s": "gnuassembler", ".py": "python", ".sh": "bash", ".ld": "text"}
+# The machine has two cores.
+PANDOC_JOBS = 2
 FRONT = ("preface", "introduction")
 BACK = ("glossary", "bibliography")
 # Width classes: a code block whose longest line has W columns gets class
@@ -108,6 +113,9 @@ def expand(text, md_name, root=ROOT, sources=None):
                 out += render(run.group(1))
             except OutputError as e:
                 errors.append(f"book: {md_name}:{i + 1}: @output: {e}")
+            continue
+        if not in_fence and line.strip() == "@sdm-table":
+            out += ["", sdm.table_markdown()]
             continue
         m = None if in_fence else INCLUDE.match(line)
         if not m:
@@ -294,7 +302,7 @@ def search_entries(html_text, page, title):
     for j in range(1, len(parts) - 3, 4):
         entries.append({"u": f"{page}#{parts[j + 1]}",
                         "t": f"{title} › {text(parts[j + 2])}",
-                        "x": text(parts[j + 3])[:4000]})
+                        "x": text(parts[j + 3])[:4000], "h": int(parts[j])})
     return entries
 
 
@@ -345,9 +353,8 @@ def main():
     with open(os.path.join(args.out, "style.css"), "w") as f:
         f.write(css + print_widths())
     shutil.copy(os.path.join(BOOK, "search.js"), args.out)
-    index = []
+    jobs = []  # (markdown, output path, variables, toc): pandoc runs, two at a time
     for i, (stem, number, title, body) in enumerate(pages):
-        out = os.path.join(args.out, stem + ".html")
         v = {"title": title, "pagetitle": title, "root": "", "kind": "chapter"}
         if number is not None:
             v["number"] = str(number)
@@ -358,10 +365,7 @@ def main():
             v["prev"], v["prev-title"] = pages[i - 1][0] + ".html", pages[i - 1][2]
         if i + 1 < len(pages):
             v["next"], v["next-title"] = pages[i + 1][0] + ".html", pages[i + 1][2]
-        pandoc(body, out, v, toc=True)
-        with open(out, encoding="utf-8") as f:
-            index += search_entries(f.read(), stem + ".html",
-                                    (f"{number} " if number is not None else "") + title)
+        jobs.append((body, os.path.join(args.out, stem + ".html"), v, True))
     for path in sorted(sources):
         with open(os.path.join(ROOT, path), encoding="utf-8") as f:
             code = f.read().rstrip("\n")
@@ -369,15 +373,33 @@ def main():
         md = f"{ticks}{{#L .{language(path)} .numberLines}}\n{code}\n{ticks}\n"
         out = os.path.join(args.out, source_page(path))
         os.makedirs(os.path.dirname(out), exist_ok=True)
-        pandoc(md, out, {"title": path, "pagetitle": path, "kind": "source",
-                         "root": "../" * (source_page(path).count("/"))})
+        jobs.append((md, out, {"title": path, "pagetitle": path, "kind": "source",
+                               "root": "../" * (source_page(path).count("/"))}, False))
+    with ThreadPoolExecutor(max_workers=PANDOC_JOBS) as pool:
+        for f in [pool.submit(pandoc, md, out, v, toc=toc) for md, out, v, toc in jobs]:
+            f.result()
+    index = []
+    for stem, number, title, _ in pages:
+        with open(os.path.join(args.out, stem + ".html"), encoding="utf-8") as f:
+            index += search_entries(f.read(), stem + ".html",
+                                    (f"{number} " if number is not None else "") + title)
     with open(os.path.join(args.out, "search-index.js"), "w") as f:
         f.write("window.BOOK_INDEX = " + json.dumps(index, ensure_ascii=False) + ";\n")
-    toc = ""
+    toc = []
     for stem, number, title, _ in pages:
         num = "" if number is None else str(number)
-        toc += f"- <span class=\"num\">{num}</span> [{title}]({stem}.html)\n"
-    pandoc("::: {.toc}\n" + toc + ":::\n\n"
+        code = (f' <code class="dir">chapters/{stem}/</code>'
+                if os.path.isdir(os.path.join(ROOT, "chapters", stem)) else "")
+        subs = " · ".join(f'<a href="{e["u"]}">{html.escape(e["t"].split(" › ", 1)[1])}</a>'
+                          for e in index if e["u"].startswith(stem + ".html#")
+                          and e.get("h") == 2)
+        toc.append(f'<li><span class="num">{num}</span><a class="part" href="{stem}.html">'
+                   f'{html.escape(title)}</a>{code}'
+                   + (f'<div class="subs">{subs}</div>' if subs else "") + "</li>")
+    pandoc("A teaching hypervisor for Intel VT-x, built one chapter at a time: book "
+           "chapter N explains `chapters/0N-*` and runs with `make run CHAPTER=N`. "
+           "Every excerpt and log in it comes from the code and from real runs.\n\n"
+           '```{=html}\n<ul class="toc">\n' + "\n".join(toc) + "\n</ul>\n```\n\n"
            "The whole book as one PDF, with figures, contents and page numbers: "
            "[stepvisor.pdf](stepvisor.pdf).\n",
            os.path.join(args.out, "index.html"),

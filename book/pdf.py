@@ -80,7 +80,7 @@ def _key(paths, text):
     h = hashlib.sha256(text.encode())
     for p in sorted(paths):
         with open(p, "rb") as f:
-            h.update(p.encode() + b"\0" + f.read())
+            h.update(os.path.basename(p).encode() + b"\0" + f.read())
     return h.hexdigest()[:20]
 
 

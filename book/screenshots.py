@@ -12,7 +12,8 @@ in the page itself:
     and no code excerpt (a numbered block) needs to: its lines fit;
   - nothing makes the page itself wider than the window;
   - every image loads, and each page (but the index, preface, glossary and
-    bibliography) shows at least one figure.
+    bibliography) shows at least one figure;
+  - the search box on the index finds chapter 3 for "EPT violation".
 Prints one line per page and exits 1 if any check fails.
 
 Chromium is driven through the DevTools protocol on a pipe
@@ -31,6 +32,7 @@ import tempfile
 
 BOOK = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BOOK)
+SEARCH_QUERY = "EPT violation"
 SCREEN = 900  # px: the window's height, and a tile's
 NO_FIGURE_NEEDED = ("index.html", "preface.html", "glossary.html", "bibliography.html")
 
@@ -182,6 +184,29 @@ def shoot(chrome, url, png, width, tiles=0):
     return result
 
 
+def search(chrome, url, query, png, width):
+    """Type `query` into the page's search box; return the result links
+    (and save a screenshot of the open result list)."""
+    target = chrome.send("Target.createTarget", url="about:blank")["targetId"]
+    s = chrome.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+    chrome.send("Page.enable", session=s)
+    chrome.send("Emulation.setDeviceMetricsOverride", session=s, width=width, height=SCREEN,
+                deviceScaleFactor=1, mobile=False)
+    chrome.send("Page.navigate", session=s, url=url)
+    chrome.wait_event("Page.loadEventFired")
+    js = ("(() => { const i = document.getElementById('search'); i.value = %s;"
+          " i.dispatchEvent(new Event('input'));"
+          " return [...document.querySelectorAll('#search-results a')]"
+          ".map(a => a.getAttribute('href')); })()" % json.dumps(query))
+    hits = chrome.send("Runtime.evaluate", session=s, expression=js,
+                       returnByValue=True)["result"]["value"]
+    shot = chrome.send("Page.captureScreenshot", session=s, format="png")
+    with open(png, "wb") as f:
+        f.write(base64.b64decode(shot["data"]))
+    chrome.send("Target.closeTarget", targetId=target)
+    return hits
+
+
 def book_pages(book_dir):
     """index.html and every page build.py wrote, in reading order."""
     sys.path.insert(0, BOOK)
@@ -232,6 +257,14 @@ def main(argv=None):
             print(f"{page}: {r['blocks']} code blocks, {r['figures']} figures, "
                   f"{r['height']} px -> {os.path.relpath(png, ROOT)}"
                   f"{'' if not p else f' ({len(p)} problems)'}")
+        if "index.html" in pages:
+            png = os.path.join(args.out, "search.png")
+            hits = search(chrome, "file://" + os.path.abspath(
+                os.path.join(args.book, "index.html")), SEARCH_QUERY, png, args.width)
+            print(f"search {SEARCH_QUERY!r}: {len(hits)} results, first {hits[:1]} -> "
+                  f"{os.path.relpath(png, ROOT)}")
+            if not any(h.startswith("03-ept.html") for h in hits):
+                bad.append(f"search: {SEARCH_QUERY!r} finds nothing in chapter 3")
     finally:
         chrome.close()
     for b in bad:
