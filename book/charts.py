@@ -23,6 +23,7 @@ from output import OutputError, serial_log
 
 CHART = re.compile(r"@chart\b(.*)$")
 EXIT_ROW = re.compile(r"^\s+(\d+)\s+(\d+) (.+)$")
+MMIO_WINDOW = 0x1000  # each device's register window: one 4 KiB page
 KIB_ROW = re.compile(r"^  (.+?)\s{2,}(\d+) bytes\s+(\d+) exits\s+([\d.]+) per KiB$")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FONT = 'font-family="DejaVu Sans, Helvetica, Arial, sans-serif"'
@@ -63,7 +64,9 @@ def exits_per_kib(lines):
 def _bars(rows, title, log=False, unit=""):
     """A horizontal bar chart: rows are (label, value, value text)."""
     label_w, bar_w, row_h, top = 250, 330, 26, 34
-    width, height = label_w + bar_w + 90, top + row_h * len(rows) + 30
+    # Room for the value text after the longest bar (about 7.5 px a character).
+    text_w = max(len(t) for _, _, t in rows) * 7.5 + 20
+    width, height = int(label_w + bar_w + text_w), top + row_h * len(rows) + 30
     vmax = max(v for _, v, _ in rows)
     if log:
         lo = 10.0 ** math.floor(math.log10(min(v for _, v, _ in rows if v > 0)))
@@ -186,16 +189,17 @@ def memory_map(chapter_dir):
     for name, value in sorted(d.items(), key=lambda kv: kv[1]):
         if name.endswith("_BASE") and value >= d["GUEST_RAM_DEFAULT"]:
             what = name[:-5].lower().replace("_", " ").replace("virtio ", "virtio-")
-            regions.append((value, value + 0x1000,
-                            f"{what}: MMIO window, not mapped, every access an EPT violation",
-                            "mmio"))
-    return regions, d["GUEST_LOAD_GPA"]
+            regions.append((value, value + MMIO_WINDOW,
+                            f"{what}: MMIO window, each access an EPT violation", "mmio"))
+    gaps = [(a[1], b[0], "not mapped: an access ends the guest", "hole")
+            for a, b in zip(regions, regions[1:]) if a[1] < b[0]]
+    return sorted(regions + gaps), d["GUEST_LOAD_GPA"]
 
 
 def _map_svg(regions, load):
-    row_h, x0, w = 40, 130, 170
+    row_h, x0, w = 34, 130, 170
     rows = sorted(regions, key=lambda r: -r[0])
-    height = 40 + row_h * len(rows) + 20
+    height = 40 + row_h * len(rows) + 10
     colours = {"ram": "#dcedc8", "hole": "#eeeeee", "mmio": "#ffe0b2"}
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="720" height="{height}" '
            f'viewBox="0 0 720 {height}" {FONT} font-size="13">',
@@ -203,15 +207,14 @@ def _map_svg(regions, load):
            '(not to scale)</text>']
     for i, (start, end, name, kind) in enumerate(rows):
         y = 34 + i * row_h
-        gap = i > 0 and rows[i - 1][0] != end
         dash = ' stroke-dasharray="4 3"' if kind == "hole" else ""
-        out.append(f'<rect x="{x0}" y="{y}" width="{w}" height="{row_h - (6 if gap else 0)}" '
+        out.append(f'<rect x="{x0}" y="{y}" width="{w}" height="{row_h}" '
                    f'fill="{colours[kind]}" stroke="#777"{dash}/>')
         out.append(f'<text x="{x0 - 8}" y="{y + row_h - 8}" text-anchor="end" '
                    f'font-family="DejaVu Sans Mono, monospace" font-size="12">{start:#x}</text>')
-        out.append(f'<text x="{x0 + w + 12}" y="{y + 24}">{escape(name)}</text>')
+        out.append(f'<text x="{x0 + w + 12}" y="{y + 22}">{escape(name)}</text>')
         if kind == "ram" and start <= load < end:
-            out.append(f'<text x="{x0 + w / 2}" y="{y + 24}" text-anchor="middle" '
+            out.append(f'<text x="{x0 + w / 2}" y="{y + 22}" text-anchor="middle" '
                        f'font-size="11" fill="#335">guest image at {load:#x}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"

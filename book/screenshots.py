@@ -73,6 +73,8 @@ CHECK = r"""
   }
   const imgs = [...document.querySelectorAll('main img')];
   out.figures = document.querySelectorAll('main figure img').length;
+  out.figure_y = [...document.querySelectorAll('main figure')].map(
+    f => Math.round(f.getBoundingClientRect().top + window.scrollY));
   out.broken = imgs.filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src);
   out.page_width = document.documentElement.scrollWidth;
   out.height = Math.ceil(document.documentElement.scrollHeight);
@@ -254,7 +256,8 @@ def main(argv=None):
             r["width"] = args.width
             p = problems(page, r)
             bad += p
-            print(f"{page}: {r['blocks']} code blocks, {r['figures']} figures, "
+            print(f"{page}: {r['blocks']} code blocks, {r['figures']} figures "
+                  f"(at y = {', '.join(map(str, r['figure_y']))}), "
                   f"{r['height']} px -> {os.path.relpath(png, ROOT)}"
                   f"{'' if not p else f' ({len(p)} problems)'}")
         if "index.html" in pages:
