@@ -127,7 +127,7 @@ def stack_frame(asm):
 def _stack_svg(pushes):
     slot_h, x0, w = 30, 170, 200
     rows = [("return address", "pushed by the call to vm_enter")] + pushes
-    height = 60 + slot_h * len(rows) + 20
+    height = 60 + slot_h * len(rows) + 24
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="680" height="{height}" '
            f'viewBox="0 0 680 {height}" {FONT} font-size="13">',
            '<text x="0" y="18" font-weight="bold">vm_enter\'s stack, as VM exits find it</text>',
@@ -151,8 +151,8 @@ def _stack_svg(pushes):
     y = 52 + len(rows) * slot_h
     out.append(f'<text x="{x0 - 10}" y="{y + 14}" text-anchor="end" fill="#1a5fb4">'
                f'HOST_RSP = rsp</text>')
-    out.append(f'<text x="{x0 + w + 12}" y="{y - 10}" fill="#1a5fb4">'
-               f'\u2190 every VM exit starts here: [rsp] is the vcpu</text>')
+    out.append(f'<text x="{x0 + w / 2}" y="{y + 14}" text-anchor="middle" fill="#1a5fb4">'
+               f'\u2191 RSP at every VM exit</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
