@@ -205,7 +205,7 @@ def figures(text, md_name, number, figdir, errors):
         if chart:
             try:
                 name, svg, caption = charts.render(chart.group(1))
-            except OutputError as e:
+            except (OutputError, OSError) as e:
                 errors.append(f"book: {md_name}:{i + 1}: @chart: {e}")
                 continue
             if figdir:

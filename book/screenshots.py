@@ -101,7 +101,8 @@ class Chromium:
             os.dup2(r, 3)
             os.dup2(w, 4)
         self.proc = subprocess.Popen(
-            [exe, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+            [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+             "--hide-scrollbars",
              "--remote-debugging-pipe", "--no-first-run", "--no-default-browser-check",
              "--allow-file-access-from-files", f"--user-data-dir={self.profile}",
              "about:blank"],
