@@ -339,7 +339,8 @@ def test_no_excerpt_line_is_wider_than_the_page():
 def test_every_chapter_has_a_rendered_figure(book):
     import xml.dom.minidom
     for stem, n in PAGES:
-        figures = re.findall(r'<figure>\s*<img src="(figures/[^"]+\.svg)"', read(book / f"{stem}.html"))
+        figures = re.findall(r'<figure>\s*<img src="(figures/[^"]+\.svg)"',
+                             read(book / f"{stem}.html"))
         if n is not None:
             assert figures, f"{stem} has no figure"
         for f in figures:
@@ -397,7 +398,8 @@ def test_excerpts_name_the_symbol_and_link_to_their_lines(book):
     captions = re.findall(r'<div class="from">\s*<p>(.*?)</p>', page, re.S)
     assert len(captions) >= 20
     for c in captions:
-        m = re.search(r'href="(src/[^"]+)\.html#L-(\d+)"><code>([^<]+)</code>, lines (\d+)–(\d+)', c)
+        m = re.search(r'href="(src/[^"]+)\.html#L-(\d+)"><code>([^<]+)</code>, '
+                      r'lines (\d+)–(\d+)', c)
         assert m, c
         path, first = m.group(1)[4:], int(m.group(2))
         assert m.group(3) == path and int(m.group(4)) == first
