@@ -1,7 +1,8 @@
 """Extract code excerpts from the real source, for the book.
 
 One entry point, extract(path, symbol), returns the text of one definition
-(or of the whole file) and raises LookupError when it is not there. The
+(or of the whole file) and raises LookupError when it is not there;
+locate(path, symbol) also returns its first and last line numbers. The
 rules are deliberately simple and line-based; they rely on the house style
 of putting top-level definitions and their closing brace at column 0.
 
@@ -42,6 +43,11 @@ def extract(path, symbol=None):
     Raise LookupError if the file cannot be read, the symbol is not defined
     in it, or the symbol form does not apply to this type of file.
     """
+    return locate(path, symbol)[0]
+
+
+def locate(path, symbol=None):
+    """Return (text, first, last): the excerpt and its 1-based line range."""
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
@@ -49,7 +55,8 @@ def extract(path, symbol=None):
         raise LookupError(f"cannot read {path}: {e.strerror}") from None
     symbol = (symbol or "").strip()
     if not symbol:
-        return text.rstrip("\n")
+        text = text.rstrip("\n")
+        return text, 1, text.count("\n") + 1
 
     lines = text.splitlines()
     ext = os.path.splitext(path)[1]
@@ -71,7 +78,7 @@ def extract(path, symbol=None):
     if found is None:
         raise LookupError(f"cannot find {symbol} in {path}")
     first, last = found
-    return "\n".join(lines[first:last + 1])
+    return "\n".join(lines[first:last + 1]), first + 1, last + 1
 
 
 def _comment_above(lines, i, prefixes=("//",)):

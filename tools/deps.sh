@@ -27,18 +27,24 @@ declare -A WHY=(
   [libclang-rt-dev]="the libFuzzer and sanitizer runtimes for clang"
   [doxygen]="builds the API documentation"
   [pandoc]="renders the book"
+  [graphviz]="draws the book's figures (dot)"
+  [weasyprint]="typesets the book as one PDF"
+  [fonts-dejavu-core]="the fonts the book's pages and PDF are set in"
+  [poppler-utils]="lets the tests read the book's PDF (pdftotext, pdfinfo)"
+  [chromium]="takes the tests' screenshots of the book's pages (headless)"
   [gdb]="debugs the hypervisor"
 )
 
 BUILD_PKGS="gcc binutils make nasm grub-pc-bin grub-common xorriso mtools python3"
 RUN_PKGS="$BUILD_PKGS bochs bochsbios vgabios bochs-term qemu-system-x86"
+BOOK_PKGS="python3 pandoc graphviz weasyprint fonts-dejavu-core"
 case "${1:-}" in
   build) want="$BUILD_PKGS" ;;
   run) want="$RUN_PKGS" ;;
   debug) want="$RUN_PKGS gdb" ;;
-  test) want="$RUN_PKGS python3-pytest python3-pytest-xdist pandoc doxygen clang" ;;
+  test) want="$RUN_PKGS python3-pytest python3-pytest-xdist pandoc doxygen clang $BOOK_PKGS poppler-utils chromium" ;;
   docs) want="doxygen" ;;
-  book) want="pandoc python3" ;;
+  book) want="$BOOK_PKGS" ;;
   *) echo "usage: $0 build|run|debug|test|docs|book" >&2; exit 2 ;;
 esac
 
