@@ -139,7 +139,9 @@ normal:
     REPORT l_cr0, rax
 
     int3                                ; the hypervisor sees it, then we do
-    hlt                                 ; no interrupts will come
+    sti                                 ; a halt with interrupts off would be the end
+    hlt                                 ; no interrupts will come, none is lost
+    cli
 
     mov eax, UNKNOWN_HYPERCALL
     vmcall

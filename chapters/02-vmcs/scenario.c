@@ -59,20 +59,20 @@ static void clear_pin_based_controls(void)
 }
 
 static const struct scenario scenarios[] = {
-    {"normal", GUEST_NORMAL, 0, "every exit handler, then a clean exit"},
-    {"hang", GUEST_HANG, 0, "a guest in an endless loop, stopped by the watchdog"},
-    {"triple-fault", GUEST_TRIPLE_FAULT, 0, "an exception with no IDT: a triple fault"},
-    {"unknown-msr", GUEST_UNKNOWN_MSR, 0, "an unknown MSR: #GP in the guest"},
-    {"isolation", GUEST_ISOLATION, 0, "without EPT the guest can write hypervisor memory"},
-    {"bad-guest-cr0", GUEST_NORMAL, clear_guest_cr0_pe, "guest CR0.PE cleared, PG still set"},
-    {"bad-guest-rflags", GUEST_NORMAL, clear_guest_rflags, "guest RFLAGS bit 1 cleared"},
-    {"bad-guest-cs", GUEST_NORMAL, set_guest_cs_d, "guest CS with both L and D set"},
-    {"bad-activity-state", GUEST_NORMAL, set_bad_activity_state, "guest activity state 5"},
-    {"bad-link-pointer", GUEST_NORMAL, set_bad_link_pointer, "VMCS link pointer 0"},
-    {"bad-guest-tr", GUEST_NORMAL, make_guest_tr_unusable, "guest TR unusable"},
-    {"bad-host-tr", GUEST_NORMAL, clear_host_tr_selector, "host TR selector 0"},
-    {"bad-host-cr4", GUEST_NORMAL, clear_host_cr4_vmxe, "host CR4.VMXE cleared"},
-    {"bad-controls", GUEST_NORMAL, clear_pin_based_controls, "pin-based controls 0"},
+    {"normal", GUEST_NORMAL, 0, "every exit handler, then a clean exit", 0},
+    {"hang", GUEST_HANG, 0, "a guest in an endless loop, stopped by the watchdog", 0},
+    {"triple-fault", GUEST_TRIPLE_FAULT, 0, "an exception with no IDT: a triple fault", 0},
+    {"unknown-msr", GUEST_UNKNOWN_MSR, 0, "an unknown MSR: #GP in the guest", 0},
+    {"isolation", GUEST_ISOLATION, 0, "without EPT the guest can write hypervisor memory", 0},
+    {"bad-guest-cr0", GUEST_NORMAL, clear_guest_cr0_pe, "guest CR0.PE cleared, PG still set", 0},
+    {"bad-guest-rflags", GUEST_NORMAL, clear_guest_rflags, "guest RFLAGS bit 1 cleared", 0},
+    {"bad-guest-cs", GUEST_NORMAL, set_guest_cs_d, "guest CS with both L and D set", 0},
+    {"bad-activity-state", GUEST_NORMAL, set_bad_activity_state, "guest activity state 5", 0},
+    {"bad-link-pointer", GUEST_NORMAL, set_bad_link_pointer, "VMCS link pointer 0", 0},
+    {"bad-guest-tr", GUEST_NORMAL, make_guest_tr_unusable, "guest TR unusable", 0},
+    {"bad-host-tr", GUEST_NORMAL, clear_host_tr_selector, "host TR selector 0", 0},
+    {"bad-host-cr4", GUEST_NORMAL, clear_host_cr4_vmxe, "host CR4.VMXE cleared", 0},
+    {"bad-controls", GUEST_NORMAL, clear_pin_based_controls, "pin-based controls 0", 0},
 };
 
 const struct scenario *scenario_find(const char *name)

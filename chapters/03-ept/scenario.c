@@ -54,19 +54,19 @@ static void clear_pin_based_controls(void)
 }
 
 static const struct scenario scenarios[] = {
-    {"normal", GUEST_NORMAL, 0, "real mode to long mode, memory across page sizes, MMIO"},
-    {"isolation", GUEST_ISOLATION, 0, "the guest looks for the hypervisor and cannot reach it"},
-    {"out-of-ram", GUEST_OUT_OF_RAM, 0, "a read above guest RAM: an EPT violation"},
-    {"bad-mmio", GUEST_BAD_MMIO, 0, "an MMIO instruction the decoder does not know"},
-    {"hang", GUEST_HANG, 0, "a guest in an endless loop, stopped by the watchdog"},
-    {"bad-guest-cr0", GUEST_NORMAL, set_guest_cr0_pg_without_pe, "guest CR0.PG set, PE clear"},
-    {"bad-guest-rflags", GUEST_NORMAL, clear_guest_rflags, "guest RFLAGS bit 1 cleared"},
-    {"bad-activity-state", GUEST_NORMAL, set_bad_activity_state, "guest activity state 5"},
-    {"bad-link-pointer", GUEST_NORMAL, set_bad_link_pointer, "VMCS link pointer 0"},
-    {"bad-guest-tr", GUEST_NORMAL, make_guest_tr_unusable, "guest TR unusable"},
-    {"bad-host-tr", GUEST_NORMAL, clear_host_tr_selector, "host TR selector 0"},
-    {"bad-host-cr4", GUEST_NORMAL, clear_host_cr4_vmxe, "host CR4.VMXE cleared"},
-    {"bad-controls", GUEST_NORMAL, clear_pin_based_controls, "pin-based controls 0"},
+    {"normal", GUEST_NORMAL, 0, "real mode to long mode, memory across page sizes, MMIO", 0},
+    {"isolation", GUEST_ISOLATION, 0, "the guest looks for the hypervisor and cannot reach it", 0},
+    {"out-of-ram", GUEST_OUT_OF_RAM, 0, "a read above guest RAM: an EPT violation", 0},
+    {"bad-mmio", GUEST_BAD_MMIO, 0, "an MMIO instruction the decoder does not know", 0},
+    {"hang", GUEST_HANG, 0, "a guest in an endless loop, stopped by the watchdog", 0},
+    {"bad-guest-cr0", GUEST_NORMAL, set_guest_cr0_pg_without_pe, "guest CR0.PG set, PE clear", 0},
+    {"bad-guest-rflags", GUEST_NORMAL, clear_guest_rflags, "guest RFLAGS bit 1 cleared", 0},
+    {"bad-activity-state", GUEST_NORMAL, set_bad_activity_state, "guest activity state 5", 0},
+    {"bad-link-pointer", GUEST_NORMAL, set_bad_link_pointer, "VMCS link pointer 0", 0},
+    {"bad-guest-tr", GUEST_NORMAL, make_guest_tr_unusable, "guest TR unusable", 0},
+    {"bad-host-tr", GUEST_NORMAL, clear_host_tr_selector, "host TR selector 0", 0},
+    {"bad-host-cr4", GUEST_NORMAL, clear_host_cr4_vmxe, "host CR4.VMXE cleared", 0},
+    {"bad-controls", GUEST_NORMAL, clear_pin_based_controls, "pin-based controls 0", 0},
 };
 
 const struct scenario *scenario_find(const char *name)

@@ -108,6 +108,7 @@ noreturn void chapter_main(const struct boot_info *info)
         scenario_list();
         run_fail("unknown scenario \"%s\"", name);
     }
+    run_expect(scenario->expect);
 
     if (!vmx_supported())
         run_fail("no VMX: CPUID.1:ECX.VMX[bit 5] = 0, this CPU offers no VT-x");

@@ -25,15 +25,15 @@ static void clear_pin_based_controls(void)
 }
 
 static const struct scenario scenarios[] = {
-    {"normal", GUEST_NORMAL, 0, "UART and virtio-console side by side, then virtio-blk"},
-    {"hostile-loop", GUEST_HOSTILE_LOOP, 0, "a descriptor chain that loops"},
-    {"hostile-address", GUEST_HOSTILE_ADDRESS, 0, "a buffer outside guest RAM"},
-    {"hostile-length", GUEST_HOSTILE_LENGTH, 0, "a buffer length that overflows"},
-    {"hostile-index", GUEST_HOSTILE_INDEX, 0, "an avail index far beyond the queue size"},
-    {"hostile-read-only", GUEST_HOSTILE_READ_ONLY, 0, "a disk read into a read-only buffer"},
-    {"bad-guest-rflags", GUEST_NORMAL, clear_guest_rflags, "guest RFLAGS bit 1 cleared"},
-    {"bad-host-tr", GUEST_NORMAL, clear_host_tr_selector, "host TR selector 0"},
-    {"bad-controls", GUEST_NORMAL, clear_pin_based_controls, "pin-based controls 0"},
+    {"normal", GUEST_NORMAL, 0, "UART and virtio-console side by side, then virtio-blk", 0},
+    {"hostile-loop", GUEST_HOSTILE_LOOP, 0, "a descriptor chain that loops", 0},
+    {"hostile-address", GUEST_HOSTILE_ADDRESS, 0, "a buffer outside guest RAM", 0},
+    {"hostile-length", GUEST_HOSTILE_LENGTH, 0, "a buffer length that overflows", 0},
+    {"hostile-index", GUEST_HOSTILE_INDEX, 0, "an avail index far beyond the queue size", 0},
+    {"hostile-read-only", GUEST_HOSTILE_READ_ONLY, 0, "a disk read into a read-only buffer", 0},
+    {"bad-guest-rflags", GUEST_NORMAL, clear_guest_rflags, "guest RFLAGS bit 1 cleared", 0},
+    {"bad-host-tr", GUEST_NORMAL, clear_host_tr_selector, "host TR selector 0", 0},
+    {"bad-controls", GUEST_NORMAL, clear_pin_based_controls, "pin-based controls 0", 0},
 };
 
 const struct scenario *scenario_find(const char *name)

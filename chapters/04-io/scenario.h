@@ -10,6 +10,8 @@ struct scenario {
     enum guest_program program;
     void (*break_vmcs)(void); /**< NULL: keep the VMCS as built */
     const char *shows;        /**< what the scenario demonstrates */
+    const char *expect;       /**< NULL: the guest ends normally; else how the
+                                   run must end (a prefix of the reason) */
 };
 
 /** The scenario called name, or NULL. */

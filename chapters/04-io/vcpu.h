@@ -37,10 +37,32 @@ struct vcpu {
  *  after a VM exit, or the enum vmx_status of a VMfail. */
 int vm_enter(struct vcpu *v, bool launched);
 
-/** Guest RIP += VM-exit instruction length: the exiting instruction is done. */
+/** A deadline for the whole run, in TSC ticks from the first VM entry:
+ *  the preemption-timer watchdog bounds the time between exits, this the
+ *  total, whatever the guest does. Under Bochs (clock sync=none) a tick is
+ *  an instruction, so this is about 20 s there; the normal runs take well
+ *  under a tenth of it. */
+#define RUN_DEADLINE_TICKS 2000000000ull
+
+/** Guest RIP += VM-exit instruction length: the exiting instruction is
+ *  done, and so is the blocking by STI or MOV SS it may have caused. */
 void vcpu_skip_instruction(void);
-/** Injects a hardware exception at the next VM entry. */
-void vcpu_inject_exception(unsigned vector, bool has_error_code, uint32_t error_code);
+/** Injects a hardware exception at the next VM entry, with error_code if
+ *  the vector has one and the guest is in protected mode. */
+void vcpu_inject_exception(unsigned vector, uint32_t error_code);
+/** Logs fmt (its line names the exception), injects the exception vector
+ *  with error code 0, and resumes the guest: the hypervisor's answer to
+ *  an instruction that must fault. */
+enum exit_action vcpu_inject_fault(unsigned vector, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/** The guest's current privilege level: SS.DPL ("Guest Register State"). */
+unsigned vcpu_cpl(void);
+/** True, with the guest ended by name, once the run is past
+ *  RUN_DEADLINE_TICKS (the clock starts at the first call). */
+bool vcpu_past_deadline(struct vcpu *v);
+/** True, with the guest ended by name, if this exit interrupted the
+ *  delivery of an event (the IDT-vectoring information is valid). */
+bool vcpu_exit_interrupted_event(struct vcpu *v, uint32_t basic_reason);
 /** Ends the guest: records whether it went as it should, and why. */
 enum exit_action vcpu_end(struct vcpu *v, bool ok, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

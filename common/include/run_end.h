@@ -16,3 +16,7 @@
 
 noreturn void run_pass(void);
 noreturn void run_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** A scenario that must end the run with a reason starting with prefix
+ *  (NULL: it must end normally). run_fail with such a reason then prints
+ *  "expected outcome: <reason>" and PASS; run_pass prints FAIL. */
+void run_expect(const char *prefix);
