@@ -15,6 +15,13 @@ enum guest_program {
     GUEST_TRIPLE_FAULT = 2, /**< an exception with no IDT */
     GUEST_UNKNOWN_MSR = 3,  /**< read an MSR the guest does not have */
     GUEST_ISOLATION = 4,    /**< find and overwrite hypervisor memory */
+    /* Attacks on the hypervisor itself. */
+    GUEST_HLT_CLI = 5,       /**< CLI; HLT */
+    GUEST_INT3_FLOOD = 6,    /**< INT3 in a loop: an exit and a line each */
+    GUEST_VMX = 7,           /**< VMREAD, with VMX hidden */
+    GUEST_PRINT_VERDICT = 8, /**< text that looks like a verdict */
+    GUEST_CR8 = 9,           /**< CR8, valid and reserved bits */
+    GUEST_CR0_HIGH = 10,     /**< CR0 bit 32 */
 };
 
 /** Copies the guest image into fresh pages and gives it a stack and a TSS;

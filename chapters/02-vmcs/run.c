@@ -21,6 +21,20 @@ static const exit_handler handlers[EXIT_REASON_COUNT] = {
     [EXIT_REASON_RDMSR] = handle_rdmsr,
     [EXIT_REASON_WRMSR] = handle_wrmsr,
     [EXIT_REASON_VMX_PREEMPTION_TIMER_EXPIRED] = handle_preemption_timer,
+    [EXIT_REASON_INVD] = handle_invd,
+    [EXIT_REASON_XSETBV] = handle_xsetbv,
+    [EXIT_REASON_VMCLEAR] = handle_vmx_instruction,
+    [EXIT_REASON_VMLAUNCH] = handle_vmx_instruction,
+    [EXIT_REASON_VMPTRLD] = handle_vmx_instruction,
+    [EXIT_REASON_VMPTRST] = handle_vmx_instruction,
+    [EXIT_REASON_VMREAD] = handle_vmx_instruction,
+    [EXIT_REASON_VMRESUME] = handle_vmx_instruction,
+    [EXIT_REASON_VMWRITE] = handle_vmx_instruction,
+    [EXIT_REASON_VMXOFF] = handle_vmx_instruction,
+    [EXIT_REASON_VMXON] = handle_vmx_instruction,
+    [EXIT_REASON_INVEPT] = handle_vmx_instruction,
+    [EXIT_REASON_INVVPID] = handle_vmx_instruction,
+    [EXIT_REASON_VMFUNC] = handle_vmx_instruction,
 };
 
 static enum exit_action unexpected_exit(struct vcpu *v, uint32_t basic)
@@ -39,6 +53,8 @@ bool run_guest(struct vcpu *v)
             vcpu_end(v, false, "the guest made %lu VM exits without ending", v->exits);
             return false;
         }
+        if (vcpu_past_deadline(v))
+            return false;
         int failed = vm_enter(v, v->launched);
         if (failed) {
             /* VMfail: no guest ran. VMfailValid names the reason. */
@@ -59,6 +75,8 @@ bool run_guest(struct vcpu *v)
         enum exit_action next;
         if (reason & EXIT_REASON_VM_ENTRY_FAILURE)
             next = handle_entry_failure(v, reason);
+        else if (vcpu_exit_interrupted_event(v, basic))
+            next = EXIT_GUEST_DONE;
         else if (basic < EXIT_REASON_COUNT && handlers[basic])
             next = handlers[basic](v);
         else

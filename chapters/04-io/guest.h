@@ -27,6 +27,25 @@ enum guest_program {
     GUEST_HOSTILE_LENGTH = 3,    /**< a buffer whose end overflows */
     GUEST_HOSTILE_INDEX = 4,     /**< an avail index far beyond the queue */
     GUEST_HOSTILE_READ_ONLY = 5, /**< a read into a read-only buffer */
+    /* Attacks on the hypervisor itself (guests/io/attack.c). */
+    GUEST_ATTACK_MEASURE = 10,
+    GUEST_ATTACK_HLT_CLI = 11,
+    GUEST_ATTACK_MSR_FLOOD = 12,
+    GUEST_ATTACK_DEADLINE = 13,
+    GUEST_ATTACK_CONSOLE_FLOOD = 14,
+    GUEST_ATTACK_PRINT_VERDICT = 15,
+    GUEST_ATTACK_RING3_VMCALL = 16,
+    GUEST_ATTACK_VMX = 17,
+    GUEST_ATTACK_XSETBV = 18,
+    GUEST_ATTACK_INVD = 19,
+    GUEST_ATTACK_CPUID = 20,
+    GUEST_ATTACK_CR0 = 21,
+    GUEST_ATTACK_CR8 = 22,
+    GUEST_ATTACK_COM1_WIDE = 23,
+    GUEST_ATTACK_MMIO_PAST_END = 24,
+    GUEST_ATTACK_QUEUE_NUM = 25,
+    GUEST_ATTACK_EVENT_DELIVERY = 26,
+    GUEST_ATTACK_HOST_INTERRUPTS = 27,
 };
 
 /** Builds guest RAM of ram_size bytes with EPT, copies the guest image to

@@ -40,3 +40,9 @@ void hc_measure_end(uint64_t bytes)
 {
     vmcall(HYPERCALL_MEASURE_END, bytes, 0);
 }
+
+_Noreturn void hc_exit(uint64_t status)
+{
+    for (;;)
+        vmcall(HYPERCALL_EXIT, status, 0);
+}

@@ -19,6 +19,8 @@ void hc_print(const char *text, size_t len);
 void hc_puts(const char *text);
 /** Prints "guest: <label> = 0x<value>". */
 void hc_report(const char *label, uint64_t value);
+/** Ends the guest with status (EXIT hypercall); does not return. */
+_Noreturn void hc_exit(uint64_t status);
 /** Starts counting VM exits under label. */
 void hc_measure_begin(const char *label);
 /** Stops counting; the hypervisor prints exits per KiB of bytes moved. */
