@@ -70,6 +70,10 @@ unsigned vcpu_cpl(void)
     return (vmcs_read(GUEST_SS_ACCESS_RIGHTS) & AR_DPL_MASK) >> AR_DPL_SHIFT;
 }
 
+#define CPUID_FREQUENCY 0x16u
+#define CPUID_FREQUENCY_MHZ_MASK 0xFFFFu
+#define TICKS_PER_MHZ_SECOND 1000000ull
+
 static inline uint64_t rdtsc(void)
 {
     uint32_t lo, hi;
@@ -77,17 +81,32 @@ static inline uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+/* The deadline in TSC ticks: RUN_DEADLINE_SECONDS at the rate CPUID leaf
+ * 16H gives ("Processor Frequency Information": base frequency, which an
+ * invariant TSC runs at), else RUN_DEADLINE_TICKS. */
+static uint64_t deadline_ticks(void)
+{
+    if (cpuid(CPUID_VENDOR, 0).eax >= CPUID_FREQUENCY) {
+        uint64_t mhz = cpuid(CPUID_FREQUENCY, 0).eax & CPUID_FREQUENCY_MHZ_MASK;
+        if (mhz)
+            return mhz * TICKS_PER_MHZ_SECOND * RUN_DEADLINE_SECONDS;
+    }
+    return RUN_DEADLINE_TICKS;
+}
+
 bool vcpu_past_deadline(struct vcpu *v)
 {
-    static uint64_t start;
+    static uint64_t start, deadline;
     uint64_t now = rdtsc();
-    if (!start)
+    if (!start) {
         start = now;
-    if (now - start < RUN_DEADLINE_TICKS)
+        deadline = deadline_ticks();
+    }
+    if (now - start < deadline)
         return false;
-    kprintf("deadline: the run has used %lu TSC ticks, past its deadline of %llu; "
-            "guest RIP 0x%lx\n", now - start, RUN_DEADLINE_TICKS, vmcs_read(GUEST_RIP));
-    vcpu_end(v, false, "the run passed its deadline of %llu TSC ticks", RUN_DEADLINE_TICKS);
+    kprintf("deadline: the run has used %lu TSC ticks, past its deadline of %lu; "
+            "guest RIP 0x%lx\n", now - start, deadline, vmcs_read(GUEST_RIP));
+    vcpu_end(v, false, "the run passed its deadline of %lu TSC ticks", deadline);
     return true;
 }
 

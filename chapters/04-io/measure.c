@@ -15,6 +15,12 @@ static struct measurement {
 static unsigned count;
 static bool open_measurement;
 
+void measure_reset(void)
+{
+    count = 0;
+    open_measurement = false;
+}
+
 void measure_begin(const char *label, uint64_t exits)
 {
     /* The label is guest text: kept escaped, so that it prints safely. */

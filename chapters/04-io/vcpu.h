@@ -37,12 +37,14 @@ struct vcpu {
  *  after a VM exit, or the enum vmx_status of a VMfail. */
 int vm_enter(struct vcpu *v, bool launched);
 
-/** A deadline for the whole run, in TSC ticks from the first VM entry:
- *  the preemption-timer watchdog bounds the time between exits, this the
- *  total, whatever the guest does. Under Bochs (clock sync=none) a tick is
- *  an instruction, so this is about 20 s there; the normal runs take well
- *  under a tenth of it. */
-#define RUN_DEADLINE_TICKS 2000000000ull
+/** A deadline for the whole run, from the first VM entry: the preemption-
+ *  timer watchdog bounds the time between exits, this the total, whatever
+ *  the guest does. RUN_DEADLINE_SECONDS where CPUID says how fast the TSC
+ *  runs; else RUN_DEADLINE_TICKS TSC ticks, which under Bochs (clock
+ *  sync=none, ips=80M) is about 10 s of its time: the normal runs take
+ *  under a twentieth of it, a guest flooding exits a fifth. */
+#define RUN_DEADLINE_SECONDS 10u
+#define RUN_DEADLINE_TICKS 1000000000ull
 
 /** Guest RIP += VM-exit instruction length: the exiting instruction is
  *  done, and so is the blocking by STI or MOV SS it may have caused. */

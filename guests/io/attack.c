@@ -107,6 +107,15 @@ static int attack_print_verdict(void)
     return 0;
 }
 
+static int attack_hypercall_args(void)
+{
+    hc_report("PRINT of 2^63 bytes returned", hc_raw(HYPERCALL_PRINT, TEXT_GPA, 1ull << 63));
+    hc_report("REPORT with a label at 2^64 - 8 returned", hc_raw(HYPERCALL_REPORT, ~7ull, 1));
+    hc_report("MEASURE_BEGIN with a label past RAM returned",
+              hc_raw(HYPERCALL_MEASURE_BEGIN, 0xC0000000ul, 0));
+    return 0;
+}
+
 /* ---- privilege ---------------------------------------------------------------- */
 
 static int attack_ring3_vmcall(void)
@@ -266,6 +275,7 @@ int program_attack(uint32_t program, uint32_t ram_size)
     case GUEST_ATTACK_QUEUE_NUM: return attack_queue_num();
     case GUEST_ATTACK_EVENT_DELIVERY: return attack_event_delivery();
     case GUEST_ATTACK_HOST_INTERRUPTS: return attack_host_interrupts();
+    case GUEST_ATTACK_HYPERCALL_ARGS: return attack_hypercall_args();
     default: return FAIL_UNKNOWN_PROGRAM;
     }
 }

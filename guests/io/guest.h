@@ -35,7 +35,8 @@ enum guest_program {
     GUEST_ATTACK_QUEUE_NUM = 25,       /**< QueueNum 0x10010 */
     GUEST_ATTACK_EVENT_DELIVERY = 26,  /**< an IDT on an MMIO page */
     GUEST_ATTACK_HOST_INTERRUPTS = 27, /**< interrupts enabled for a while */
-    GUEST_ATTACK_LAST = 27,
+    GUEST_ATTACK_HYPERCALL_ARGS = 28,  /**< hypercall arguments past memory and 2^64 */
+    GUEST_ATTACK_LAST = 28,
 };
 
 /* --- devices ------------------------------------------------------------ */

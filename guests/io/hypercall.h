@@ -13,6 +13,8 @@
 #define HYPERCALL_MEASURE_BEGIN 4 /**< RDI = NUL-terminated label: count VM exits */
 #define HYPERCALL_MEASURE_END 5   /**< RDI = bytes moved: print exits per KiB */
 
+/** Any hypercall, arguments unchecked: returns RAX (HYPERCALL_* results). */
+uint64_t hc_raw(uint64_t function, uint64_t arg1, uint64_t arg2);
 /** Prints "guest: <text>" (len bytes, no newline needed). */
 void hc_print(const char *text, size_t len);
 /** hc_print() of a NUL-terminated string. */
