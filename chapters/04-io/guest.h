@@ -47,6 +47,7 @@ enum guest_program {
     GUEST_ATTACK_EVENT_DELIVERY = 26,
     GUEST_ATTACK_HOST_INTERRUPTS = 27,
     GUEST_ATTACK_HYPERCALL_ARGS = 28,
+    GUEST_ATTACK_MMIO_STRADDLE = 29,
 };
 
 /** Builds guest RAM of ram_size bytes with EPT, copies the guest image to

@@ -61,6 +61,8 @@ static const struct scenario scenarios[] = {
      "interrupts enabled: no host interrupt arrives", 0},
     {"attack-hypercall-args", GUEST_ATTACK_HYPERCALL_ARGS, 0,
      "hypercall arguments past memory and 2^64", 0},
+    {"attack-mmio-straddle", GUEST_ATTACK_MMIO_STRADDLE, 0,
+     "an MMIO read that starts in RAM, across a page", "MMIO access across the bounds of"},
     {"bad-guest-rflags", GUEST_NORMAL, clear_guest_rflags, "guest RFLAGS bit 1 cleared", 0},
     {"bad-host-tr", GUEST_NORMAL, clear_host_tr_selector, "host TR selector 0", 0},
     {"bad-controls", GUEST_NORMAL, clear_pin_based_controls, "pin-based controls 0", 0},

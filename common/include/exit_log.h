@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 /** Far more lines than any chapter's normal run prints from its exits. */
-#define EXIT_LOG_BUDGET 400
+#define EXIT_LOG_BUDGET 200
 /** The longest guest text one line shows; longer text ends in "...". */
 #define EXIT_LOG_TEXT_MAX 256
 /** An escaped byte takes at most this many characters (\xNN). */

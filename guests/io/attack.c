@@ -220,6 +220,33 @@ static int attack_mmio_past_end(void)
     return fail(FAIL_ATTACK_SURVIVED, "a straddling MMIO read was emulated");
 }
 
+/* Guest paging puts a RAM page and the test device's page side by side
+ * at linear 1 GiB (boot64.inc maps that GiB with 2 MiB pages, its second
+ * page directory): an access across the two starts in RAM. */
+#define STRADDLE_LINEAR 0x40000000ul
+#define STRADDLE_PD_GPA 0x13000ul
+#define STRADDLE_PT_GPA 0x34000ul
+#define STRADDLE_RAM_GPA 0x35000ul
+#define PTE_PRESENT_WRITABLE 0x3ul
+#define PAGE_BYTES 0x1000u
+
+static int attack_mmio_straddle(void)
+{
+    uint64_t *pt = (uint64_t *)STRADDLE_PT_GPA;
+    memset(pt, 0, PAGE_BYTES);
+    pt[0] = STRADDLE_RAM_GPA | PTE_PRESENT_WRITABLE;
+    pt[1] = TEST_DEVICE_BASE | PTE_PRESENT_WRITABLE;
+    memset((void *)STRADDLE_RAM_GPA, 'R', PAGE_BYTES);
+    *(volatile uint64_t *)STRADDLE_PD_GPA = STRADDLE_PT_GPA | PTE_PRESENT_WRITABLE;
+    __asm__ volatile("movq %%cr3, %%rax; movq %%rax, %%cr3" ::: "rax", "memory");
+    hc_puts("an 8-byte read that starts in RAM and ends on the test device");
+    uint64_t v;
+    __asm__ volatile("movq (%1), %0" : "=r"(v) : "r"(STRADDLE_LINEAR + TEST_DEVICE_SCRATCH_END)
+                     : "memory");
+    hc_report("the read returned", v);
+    return fail(FAIL_ATTACK_SURVIVED, "a straddling MMIO read was emulated");
+}
+
 static int attack_queue_num(void)
 {
     struct virtio_dev d = {.base = VIRTIO_BLK_BASE, .device_id = VIRTIO_ID_BLOCK};
@@ -276,6 +303,7 @@ int program_attack(uint32_t program, uint32_t ram_size)
     case GUEST_ATTACK_EVENT_DELIVERY: return attack_event_delivery();
     case GUEST_ATTACK_HOST_INTERRUPTS: return attack_host_interrupts();
     case GUEST_ATTACK_HYPERCALL_ARGS: return attack_hypercall_args();
+    case GUEST_ATTACK_MMIO_STRADDLE: return attack_mmio_straddle();
     default: return FAIL_UNKNOWN_PROGRAM;
     }
 }

@@ -36,7 +36,8 @@ enum guest_program {
     GUEST_ATTACK_EVENT_DELIVERY = 26,  /**< an IDT on an MMIO page */
     GUEST_ATTACK_HOST_INTERRUPTS = 27, /**< interrupts enabled for a while */
     GUEST_ATTACK_HYPERCALL_ARGS = 28,  /**< hypercall arguments past memory and 2^64 */
-    GUEST_ATTACK_LAST = 28,
+    GUEST_ATTACK_MMIO_STRADDLE = 29,   /**< an MMIO read that starts in RAM */
+    GUEST_ATTACK_LAST = 29,
 };
 
 /* --- devices ------------------------------------------------------------ */
