@@ -175,6 +175,10 @@ CASES = [
         rf"re:mmio: the 8-byte access at RIP {RIP} \(GPA 0xfe000000\) starts outside "
         r"test device: an access across a device's bounds is not emulated",
     ], "re:MMIO access across the bounds of test device at RIP " + RIP),
+    ("04-io", "attack-mov-ss", [
+        "guest: #DB after MOV SS; CPUID, bytes past the CPUID (0: right after it) = 0x0",
+        "guest ended: the guest exited with status 0",
+    ], None),
     ("04-io", "attack-queue-num", [
         "virtio-blk: queue 0: QueueNum is not a power of 2 up to QueueNumMax; the device "
         "needs a reset (DEVICE_NEEDS_RESET)",

@@ -26,8 +26,8 @@ enum guest_program {
     GUEST_BAD_MMIO = 3,    /**< an instruction the MMIO decoder does not know */
     GUEST_HANG = 4,        /**< loop forever without a VM exit */
     /* Attacks on the hypervisor itself, from real mode. */
-    GUEST_RM_UNKNOWN_MSR = 5, /**< RDMSR of an unknown MSR: #GP without error code */
-    GUEST_RM_CR4_VMXE = 6,    /**< CR4.VMXE: #GP without error code */
+    GUEST_RM_UNKNOWN_MSR = 5, /**< RDMSR of an unknown MSR: a fault without error code */
+    GUEST_RM_CR4_VMXE = 6,    /**< CR4.VMXE: a fault without error code */
     GUEST_RM_HLT_CLI = 7,     /**< CLI; HLT */
     GUEST_RM_PAE = 8,         /**< PAE paging, which is not emulated */
     GUEST_RM_INT3 = 9,        /**< INT3, reflected through the IVT */

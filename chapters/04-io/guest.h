@@ -48,6 +48,7 @@ enum guest_program {
     GUEST_ATTACK_HOST_INTERRUPTS = 27,
     GUEST_ATTACK_HYPERCALL_ARGS = 28,
     GUEST_ATTACK_MMIO_STRADDLE = 29,
+    GUEST_ATTACK_MOV_SS = 30,
 };
 
 /** Builds guest RAM of ram_size bytes with EPT, copies the guest image to

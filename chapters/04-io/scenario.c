@@ -63,6 +63,7 @@ static const struct scenario scenarios[] = {
      "hypercall arguments past memory and 2^64", 0},
     {"attack-mmio-straddle", GUEST_ATTACK_MMIO_STRADDLE, 0,
      "an MMIO read that starts in RAM, across a page", "MMIO access across the bounds of"},
+    {"attack-mov-ss", GUEST_ATTACK_MOV_SS, 0, "single-step through MOV SS; CPUID", 0},
     {"bad-guest-rflags", GUEST_NORMAL, clear_guest_rflags, "guest RFLAGS bit 1 cleared", 0},
     {"bad-host-tr", GUEST_NORMAL, clear_host_tr_selector, "host TR selector 0", 0},
     {"bad-controls", GUEST_NORMAL, clear_pin_based_controls, "pin-based controls 0", 0},

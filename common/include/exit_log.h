@@ -14,7 +14,7 @@
 #define EXIT_LOG_BUDGET 200
 /** The longest guest text one line shows; longer text ends in "...". */
 #define EXIT_LOG_TEXT_MAX 256
-/** An escaped byte takes at most this many characters (\xNN). */
+/** An escaped byte takes at most this many characters (backslash, x, two hex digits). */
 #define EXIT_LOG_ESCAPE_WIDTH 4
 
 /** Counts one line; true if it is within the budget and may print. */
@@ -25,7 +25,7 @@ void exit_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  *  exit_log_guest_text does; returns how many bytes of text it took. */
 size_t exit_log_escape(char *out, size_t size, const char *text, size_t len);
 /** Prints "<prefix>: <text>\n" within the budget, text escaped: bytes
- *  outside printable ASCII, and the backslash, print as \xNN. */
+ *  outside printable ASCII, and the backslash, print as a backslash, x and two hex digits. */
 void exit_log_guest_text(const char *prefix, const char *text, size_t len);
 /** If lines were suppressed, says how many (one line, always printed). */
 void exit_log_summary(void);

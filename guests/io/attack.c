@@ -196,6 +196,15 @@ static int attack_cr8(void)
     return v == TRAP_NONE && w == VECTOR_GP ? 0 : fail(FAIL_ATTACK_SURVIVED, "CR8 wrong");
 }
 
+static int attack_mov_ss(void)
+{
+    uint64_t after_cpuid;
+    uint64_t rip = trap_single_step_mov_ss(&after_cpuid);
+    hc_report("#DB after MOV SS; CPUID, bytes past the CPUID (0: right after it)",
+              rip - after_cpuid);
+    return rip == after_cpuid ? 0 : fail(FAIL_ATTACK_SURVIVED, "the #DB came late");
+}
+
 /* ---- devices -------------------------------------------------------------- */
 
 static int attack_com1_wide(void)
@@ -304,6 +313,7 @@ int program_attack(uint32_t program, uint32_t ram_size)
     case GUEST_ATTACK_HOST_INTERRUPTS: return attack_host_interrupts();
     case GUEST_ATTACK_HYPERCALL_ARGS: return attack_hypercall_args();
     case GUEST_ATTACK_MMIO_STRADDLE: return attack_mmio_straddle();
+    case GUEST_ATTACK_MOV_SS: return attack_mov_ss();
     default: return FAIL_UNKNOWN_PROGRAM;
     }
 }

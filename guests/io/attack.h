@@ -22,6 +22,7 @@
 struct trap_record {
     unsigned vector; /**< TRAP_NONE: none */
     uint64_t error;  /**< its error code, 0 if it pushed none */
+    uint64_t rip;    /**< the RIP it reported */
 };
 extern volatile struct trap_record trap_last;
 
@@ -42,6 +43,10 @@ unsigned trap_xsetbv(uint32_t xcr, uint64_t value);
 unsigned trap_rdtscp(void);
 unsigned trap_write_cr0(uint64_t value);
 unsigned trap_write_cr8(uint64_t value);
+/** Sets RFLAGS.TF, then MOV SS and CPUID (which exits): returns the RIP
+ *  of the single-step #DB (0: none), which MOV SS holds back until CPUID is
+ *  done, and puts where CPUID ends in *after_cpuid. */
+uint64_t trap_single_step_mov_ss(uint64_t *after_cpuid);
 /** Tries VMXON, VMCLEAR, ...: returns how many raised #UD. */
 unsigned vmx_instructions_try_all(void);
 /** Drops to ring 3 and does a VMCALL (the EXIT hypercall, status 0) there;

@@ -37,7 +37,8 @@ enum guest_program {
     GUEST_ATTACK_HOST_INTERRUPTS = 27, /**< interrupts enabled for a while */
     GUEST_ATTACK_HYPERCALL_ARGS = 28,  /**< hypercall arguments past memory and 2^64 */
     GUEST_ATTACK_MMIO_STRADDLE = 29,   /**< an MMIO read that starts in RAM */
-    GUEST_ATTACK_LAST = 29,
+    GUEST_ATTACK_MOV_SS = 30,          /**< a single step through MOV SS; CPUID */
+    GUEST_ATTACK_LAST = 30,
 };
 
 /* --- devices ------------------------------------------------------------ */

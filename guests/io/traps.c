@@ -35,6 +35,7 @@
 #define TSS_RSP0 4
 #define TSS_IOPB 102
 #define RPL_3 3
+#define RFLAGS_TF 0x100ul
 
 volatile struct trap_record trap_last;
 volatile uint64_t trap_resume_rip, trap_resume_rsp;
@@ -83,7 +84,9 @@ void trap_handler(struct trap_frame *f)
     if (trap_resume_rip) {
         trap_last.vector = (unsigned)f->vector;
         trap_last.error = f->error;
+        trap_last.rip = f->rip;
         f->rip = trap_resume_rip;
+        f->rflags &= ~RFLAGS_TF; /* a single step ends with its #DB */
         trap_resume_rip = 0;
         if (f->cs & RPL_3) { /* back to ring 0, on the stack it left */
             f->cs = KERNEL_CS;
@@ -282,6 +285,32 @@ void enter_user_mode_for_vmcall(void)
                      : "i"(USER_DS | RPL_3), "r"(USER_STACK_TOP), "i"(USER_CS | RPL_3),
                        "i"(HYPERCALL_EXIT)
                      : "rax", "rdi", "r11", "memory");
+}
+
+uint64_t trap_single_step_mov_ss(uint64_t *after_cpuid)
+{
+    uint64_t after;
+    trap_reset();
+    __asm__ volatile(ARM
+                     "leaq 2f(%%rip), %%rax\n\t"
+                     "movq %%rax, %0\n\t"
+                     "movl %%ss, %%esi\n\t"
+                     "xorl %%eax, %%eax\n\t"
+                     "xorl %%ecx, %%ecx\n\t"
+                     "pushfq\n\t"
+                     "orq %1, (%%rsp)\n\t"
+                     "popfq\n\t"
+                     "movl %%esi, %%ss\n\t"
+                     "cpuid\n"
+                     "2:\n\t"
+                     "nop\n\t"
+                     "nop"
+                     DISARM
+                     : "=m"(after)
+                     : "i"(RFLAGS_TF)
+                     : "rax", "rbx", "rcx", "rdx", "rsi", "r11", "memory", "cc");
+    *after_cpuid = after;
+    return trap_last.vector == 1 ? trap_last.rip : 0;
 }
 
 struct cpuid_result guest_cpuid(uint32_t leaf, uint32_t subleaf)

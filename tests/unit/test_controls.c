@@ -354,7 +354,8 @@ static void test_chapter2_on_penryn(void)
     CHECK_EQ_U64(ch.pin.value, 0x16 | PIN_NMI_EXITING); /* no timer asked for */
     CHECK_EQ_U64(ch.pin.refused, 0);
     CHECK_EQ_U64(ch.proc.value, 0x0401e172 | PROC_HLT_EXITING | PROC_USE_IO_BITMAPS |
-                                    PROC_USE_MSR_BITMAPS); /* CR3 exiting forced on */
+                                    PROC_USE_MSR_BITMAPS | PROC_CR8_LOAD_EXITING |
+                                    PROC_CR8_STORE_EXITING); /* CR3 exiting forced on */
     CHECK_EQ_U64(ch.proc.refused, 0);
     CHECK_EQ_U64(ch.exit.refused, EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER);
     CHECK_EQ_U64(ch.exit.value, 0x36dff | EXIT_HOST_ADDRESS_SPACE_SIZE);

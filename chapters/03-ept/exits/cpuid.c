@@ -3,8 +3,8 @@
  * "hypervisor present" bit is set, and leaf 0x40000000 names stepvisor,
  * as hypervisors conventionally do. CPUID promises only what works: the
  * instructions that VMX turns off unless a secondary control enables them
- * (RDTSCP, INVPCID, XSAVES/XRSTORS: #UD otherwise) are hidden unless it
- * does, and the OS-enabled bits (OSXSAVE, OSPKE) follow the guest's CR4. */
+ * (RDTSCP and RDPID, INVPCID, XSAVES/XRSTORS, TPAUSE/UMWAIT: #UD otherwise)
+ * are hidden unless it does, and the OS-enabled bits (OSXSAVE, OSPKE) follow the guest's CR4. */
 #include "cpu.h"
 #include "exits.h"
 #include "x86.h"
@@ -22,6 +22,8 @@
 #define CPUID_EXTENDED_FEATURES 0x7u
 #define CPUID_EXTENDED_FEATURES_EBX_INVPCID (1u << 10)
 #define CPUID_EXTENDED_FEATURES_ECX_OSPKE (1u << 4)
+#define CPUID_EXTENDED_FEATURES_ECX_WAITPKG (1u << 5)
+#define CPUID_EXTENDED_FEATURES_ECX_RDPID (1u << 22)
 #define CPUID_XSAVE_STATE 0xDu
 #define CPUID_XSAVE_STATE_EXTENSIONS 1u
 #define CPUID_XSAVE_EAX_XSAVES (1u << 3)
@@ -59,6 +61,10 @@ static void promise_only_what_works(uint32_t leaf, uint32_t subleaf, struct cpui
     } else if (leaf == CPUID_EXTENDED_FEATURES && subleaf == 0) {
         if (!(proc2 & PROC2_ENABLE_INVPCID))
             r->ebx &= ~CPUID_EXTENDED_FEATURES_EBX_INVPCID;
+        if (!(proc2 & PROC2_ENABLE_RDTSCP))
+            r->ecx &= ~CPUID_EXTENDED_FEATURES_ECX_RDPID;
+        if (!(proc2 & PROC2_ENABLE_USER_WAIT_AND_PAUSE))
+            r->ecx &= ~CPUID_EXTENDED_FEATURES_ECX_WAITPKG;
         set_bit_if(&r->ecx, CPUID_EXTENDED_FEATURES_ECX_OSPKE, cr4 & CR4_PKE);
     } else if (leaf == CPUID_XSAVE_STATE && subleaf == CPUID_XSAVE_STATE_EXTENSIONS) {
         if (!(proc2 & PROC2_ENABLE_XSAVES_XRSTORS))
