@@ -134,13 +134,18 @@ static int attack_vmx_instructions(void)
     return ud == VMX_INSTRUCTIONS ? 0 : fail(FAIL_ATTACK_SURVIVED, "a VMX instruction ran");
 }
 
+static bool osxsave_promised(void)
+{
+    return guest_cpuid(1, 0).ecx & CPUID_1_ECX_OSXSAVE;
+}
+
 static int attack_xsetbv(void)
 {
     struct cpuid_result r = guest_cpuid(1, 0);
     if (!(r.ecx & CPUID_1_ECX_XSAVE))
         return fail(FAIL_ATTACK_SURVIVED, "no XSAVE on this CPU");
     write_cr4(read_cr4() | CR4_OSXSAVE);
-    hc_report("CPUID.1:ECX.OSXSAVE after setting CR4.OSXSAVE", !!(guest_cpuid(1, 0).ecx & CPUID_1_ECX_OSXSAVE));
+    hc_report("CPUID.1:ECX.OSXSAVE after setting CR4.OSXSAVE", osxsave_promised());
     hc_report("XCR0 at first", xgetbv0());
     hc_report("XSETBV XCR0 = 0 (x87 clear) raised vector", trap_xsetbv(0, 0));
     hc_report("XSETBV XCR1 = 1 raised vector", trap_xsetbv(1, 1));
@@ -149,7 +154,7 @@ static int attack_xsetbv(void)
     hc_report("XCR0 after XSETBV 3", xgetbv0());
     trap_xsetbv(0, 1);
     write_cr4(read_cr4() & ~CR4_OSXSAVE);
-    hc_report("CPUID.1:ECX.OSXSAVE after clearing CR4.OSXSAVE", !!(guest_cpuid(1, 0).ecx & CPUID_1_ECX_OSXSAVE));
+    hc_report("CPUID.1:ECX.OSXSAVE after clearing CR4.OSXSAVE", osxsave_promised());
     return 0;
 }
 
@@ -168,8 +173,7 @@ static int attack_cpuid_promises(void)
     hc_report("CPUID promises RDTSCP", rdtscp);
     hc_report("CPUID promises INVPCID", invpcid);
     hc_report("CPUID promises XSAVES", xsaves);
-    hc_report("CPUID.1:ECX.OSXSAVE with CR4.OSXSAVE clear",
-              !!(guest_cpuid(1, 0).ecx & CPUID_1_ECX_OSXSAVE));
+    hc_report("CPUID.1:ECX.OSXSAVE with CR4.OSXSAVE clear", osxsave_promised());
     unsigned v = trap_rdtscp();
     hc_report("RDTSCP raised vector (0xff: none)", v);
     return (rdtscp == (v == TRAP_NONE)) ? 0 : fail(FAIL_ATTACK_SURVIVED, "CPUID lied");

@@ -50,9 +50,9 @@ static enum exit_action guest_write_cr0(uint64_t value)
                                  "#GP\n");
     /* In IA-32e mode, clearing CR0.PG is a #GP ("MOV—Move to/from Control
      * Registers"), and so is PG without PE anywhere. */
-    if (!(value & CR0_PG) || !(value & CR0_PE)) {
-        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to clear CR0.PG or CR0.PE in 64-bit mode: #GP\n");
-    }
+    if (!(value & CR0_PG) || !(value & CR0_PE))
+        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to clear CR0.PG or CR0.PE in "
+                                 "64-bit mode: #GP\n");
     uint64_t real = vmx_fixed(value, IA32_VMX_CR0_FIXED0, IA32_VMX_CR0_FIXED1);
     exit_log("cr: guest writes CR0 = 0x%lx, runs with 0x%lx\n", value, real);
     vmcs_write(CR0_READ_SHADOW, value);
@@ -64,14 +64,13 @@ static enum exit_action guest_write_cr0(uint64_t value)
 static enum exit_action guest_write_cr4(uint64_t value)
 {
     /* CPUID hides VMX from the guest, so CR4.VMXE is a reserved bit to it. */
-    if (value & CR4_VMXE) {
-        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to set CR4.VMXE, but VMX is hidden from it: #GP\n");
-    }
+    if (value & CR4_VMXE)
+        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to set CR4.VMXE, but VMX is "
+                                 "hidden from it: #GP\n");
     /* Bits this CPU cannot set in VMX operation are reserved to the guest. */
-    if (value & ~rdmsr(IA32_VMX_CR4_FIXED1)) {
-        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to set CR4 bits 0x%lx this CPU does not allow: #GP\n",
-                value & ~rdmsr(IA32_VMX_CR4_FIXED1));
-    }
+    if (value & ~rdmsr(IA32_VMX_CR4_FIXED1))
+        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to set CR4 bits 0x%lx this CPU "
+                                 "does not allow: #GP\n", value & ~rdmsr(IA32_VMX_CR4_FIXED1));
     uint64_t real = vmx_fixed(value, IA32_VMX_CR4_FIXED0, IA32_VMX_CR4_FIXED1);
     exit_log("cr: guest writes CR4 = 0x%lx, runs with 0x%lx\n", value, real);
     vmcs_write(CR4_READ_SHADOW, value);

@@ -84,21 +84,22 @@ static enum exit_action guest_write_cr0(struct vcpu *v, uint64_t value)
     uint64_t efer = vmcs_read(GUEST_IA32_EFER);
     uint64_t entry = vmcs_read(VM_ENTRY_CONTROLS);
 
-    if ((value & CR0_PG) && !(value & CR0_PE)) {
-        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to set CR0.PG without CR0.PE: #GP\n");
-    }
+    if ((value & CR0_PG) && !(value & CR0_PE))
+        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to set CR0.PG without CR0.PE: "
+                                 "#GP\n");
     if ((value & CR0_PG) && !(old & CR0_PG) && (efer & EFER_LME)) {
-        if (!(vmcs_read(GUEST_CR4) & CR4_PAE)) {
-            return vcpu_inject_fault(VECTOR_GP, "cr: guest enabled paging with EFER.LME but without CR4.PAE: #GP\n");
-        }
+        if (!(vmcs_read(GUEST_CR4) & CR4_PAE))
+            return vcpu_inject_fault(VECTOR_GP, "cr: guest enabled paging with EFER.LME but "
+                                     "without CR4.PAE: #GP\n");
         efer |= EFER_LMA;
         entry |= ENTRY_IA_32E_MODE_GUEST;
         exit_log("cr: guest turns on paging with EFER.LME = 1: IA-32e mode, EFER.LMA and "
-                "\"IA-32e mode guest\" set\n");
+                 "\"IA-32e mode guest\" set\n");
     } else if (!(value & CR0_PG) && (efer & EFER_LMA) &&
                (vmcs_read(GUEST_CS_ACCESS_RIGHTS) & AR_L)) {
         /* Leaving long mode must start from compatibility mode. */
-        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to clear CR0.PG in 64-bit mode: #GP\n");
+        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to clear CR0.PG in 64-bit mode: "
+                                 "#GP\n");
     } else if (!(value & CR0_PG) && (efer & EFER_LMA)) {
         efer &= ~EFER_LMA;
         entry &= ~ENTRY_IA_32E_MODE_GUEST;
@@ -112,7 +113,7 @@ static enum exit_action guest_write_cr0(struct vcpu *v, uint64_t value)
         return pae_paging_unsupported(v);
     if ((value ^ old) & CR0_PE)
         exit_log("cr: guest %s protected mode (CR0.PE = %d)\n",
-                (value & CR0_PE) ? "enters" : "leaves", (value & CR0_PE) ? 1 : 0);
+                 (value & CR0_PE) ? "enters" : "leaves", (value & CR0_PE) ? 1 : 0);
 
     /* The real CR0 keeps VMX's fixed bits, except PE and PG. */
     uint64_t fixed0 = rdmsr(IA32_VMX_CR0_FIXED0) & ~(CR0_PE | CR0_PG);
@@ -131,14 +132,13 @@ static enum exit_action guest_write_cr0(struct vcpu *v, uint64_t value)
 static enum exit_action guest_write_cr4(struct vcpu *v, uint64_t value)
 {
     /* CPUID hides VMX from the guest, so CR4.VMXE is a reserved bit to it. */
-    if (value & CR4_VMXE) {
-        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to set CR4.VMXE, but VMX is hidden from it: #GP\n");
-    }
+    if (value & CR4_VMXE)
+        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to set CR4.VMXE, but VMX is "
+                                 "hidden from it: #GP\n");
     /* Bits this CPU cannot set in VMX operation are reserved to the guest. */
-    if (value & ~rdmsr(IA32_VMX_CR4_FIXED1)) {
-        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to set CR4 bits 0x%lx this CPU does not allow: #GP\n",
-                value & ~rdmsr(IA32_VMX_CR4_FIXED1));
-    }
+    if (value & ~rdmsr(IA32_VMX_CR4_FIXED1))
+        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to set CR4 bits 0x%lx this CPU "
+                                 "does not allow: #GP\n", value & ~rdmsr(IA32_VMX_CR4_FIXED1));
     if ((value & CR4_PAE) && (vmcs_read(CR0_READ_SHADOW) & CR0_PG) &&
         !(vmcs_read(GUEST_IA32_EFER) & EFER_LMA))
         return pae_paging_unsupported(v);
