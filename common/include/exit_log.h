@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/** Far more lines than any chapter's normal run prints from its exits. */
+/** More than twice what any chapter's normal run prints from its exits. */
 #define EXIT_LOG_BUDGET 200
 /** The longest guest text one line shows; longer text ends in "...". */
 #define EXIT_LOG_TEXT_MAX 256
