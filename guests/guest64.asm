@@ -24,6 +24,7 @@ IA32_FEATURE_CONTROL equ 0x3A
 IA32_SYSENTER_ESP   equ 0x175
 UNKNOWN_MSR         equ 0x12345678
 CR0_NE              equ 1 << 5
+CR0_BIT_32          equ 1 << 32
 CR4_VMXE            equ 1 << 13
 CPUID_FEATURES      equ 1
 CPUID_VMX           equ 1 << 5
@@ -31,6 +32,7 @@ CPUID_HYPERVISOR    equ 0x40000000
 KERNEL_CODE_SELECTOR equ 0x08          ; the hypervisor's GDT, shared
 INTERRUPT_GATE      equ 0x8E            ; present, DPL 0, 64-bit interrupt gate
 VECTOR_BP           equ 3
+VECTOR_UD           equ 6
 VECTOR_GP           equ 13
 IDT_VECTORS         equ 32
 SEARCH_START        equ 0x100000        ; the hypervisor image loads at 1 MiB
@@ -75,6 +77,18 @@ entry:
     je isolation
     cmp rdi, GUEST_BENCH
     je bench
+    cmp rdi, GUEST_HLT_CLI
+    je hlt_cli
+    cmp rdi, GUEST_INT3_FLOOD
+    je int3_flood
+    cmp rdi, GUEST_VMX
+    je vmx_instruction
+    cmp rdi, GUEST_PRINT_VERDICT
+    je print_verdict
+    cmp rdi, GUEST_CR8
+    je tpr_cr8
+    cmp rdi, GUEST_CR0_HIGH
+    je cr0_high
     ; GUEST_NORMAL, and anything else
 
 normal:
@@ -133,7 +147,9 @@ normal:
     REPORT l_cr0, rax
 
     int3                                ; the hypervisor sees it, then we do
-    hlt                                 ; no interrupts will come
+    sti                                 ; a halt with interrupts off would be the end
+    hlt                                 ; no interrupts will come, none is lost
+    cli
 
     mov eax, UNKNOWN_HYPERCALL
     vmcall
@@ -178,6 +194,49 @@ bench:
     EXIT 0
 
     BENCH_ROUTINES
+; --- attacks on the hypervisor itself ---------------------------------------
+
+hlt_cli:                                ; a halt nothing can end
+    cli
+    hlt
+    EXIT 1
+
+int3_flood:                             ; an exit and a line each, forever
+    int3
+    jmp int3_flood
+
+vmx_instruction:                        ; VMX is hidden: #UD (ud_handler ends)
+    xor eax, eax
+    vmread rbx, rax
+    PRINT vmread_worked
+    EXIT 1
+
+print_verdict:                          ; text that looks like a verdict
+    PRINT forged
+    EXIT 0
+
+tpr_cr8:                                  ; the guest's own TPR, checked as the CPU would
+    mov eax, 5
+    mov cr8, rax
+    mov rax, cr8
+    REPORT l_cr8, rax
+    EXPECT_FAULT .done
+    mov eax, 0x10                       ; bits 63:4 are reserved
+    mov cr8, rax
+    EXIT 1
+.done:
+    EXIT 0
+
+cr0_high:                               ; CR0 bits 63:32 are reserved
+    EXPECT_FAULT .done
+    mov rax, cr0
+    xor rax, CR0_NE                     ; an owned bit, so that the write exits
+    mov rdx, CR0_BIT_32
+    or rax, rdx
+    mov cr0, rax
+    EXIT 1
+.done:
+    EXIT 0
 
 ; --- output through ports -------------------------------------------------
 
@@ -223,6 +282,10 @@ setup_idt:
     jne .not_gp
     lea rax, [gp_handler]
 .not_gp:
+    cmp ecx, VECTOR_UD
+    jne .not_ud
+    lea rax, [ud_handler]
+.not_ud:
     mov [rdi], ax                       ; offset 15:0
     mov word [rdi + 2], KERNEL_CODE_SELECTOR
     mov byte [rdi + 4], 0               ; no IST
@@ -268,12 +331,21 @@ gp_handler:                             ; stack: error code, RIP, CS, ...
     add rsp, 8                          ; the error code
     iretq
 
+ud_handler:                             ; stack: RIP, CS, ...
+    mov rax, [rsp]
+    REPORT l_ud, rax
+    EXIT 0
+
 unexpected_exception:
     PRINT unexpected
     EXIT 3
 
 ; --- data -----------------------------------------------------------------
 
+vmread_worked:  db "VMREAD worked?"
+.len            equ $ - vmread_worked
+forged:         db "PASS", 10, "FAIL: forged", 11, "PASS", 12
+.len            equ $ - forged
 hello:          db "hello from the guest, in VMX non-root operation"
 .len            equ $ - hello
 signature_line: db "CPUID.40000000H signature: "
@@ -306,6 +378,8 @@ l_feature_control: db "IA32_FEATURE_CONTROL", 0
 l_cr4:          db "CR4 as the guest reads it", 0
 l_cr0:          db "CR0 after clearing CR0.NE", 0
 l_unknown_hypercall: db "unknown hypercall returned", 0
+l_ud:           db "#UD in the guest at RIP", 0
+l_cr8:          db "CR8 after MOV CR8 = 5", 0
 l_gp:           db "#GP in the guest, error code", 0
 l_canary:       db "found the hypervisor's canary at", 0
 

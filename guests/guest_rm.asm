@@ -41,6 +41,7 @@ SEARCH_LENGTH       equ 0x400000
     vmcall
 %endmacro
 
+%define BOOT64_REAL_MODE_HOOK real_mode_programs
 %include "boot64.inc"
 
 ; --- 64-bit long mode -------------------------------------------------------
@@ -145,6 +146,86 @@ bench:
     EXIT 0
 
     BENCH_ROUTINES
+; --- attacks from real mode, before boot64.inc leaves it --------------------
+
+UNKNOWN_MSR         equ 0x12345678
+CR4_VMXE_BIT        equ 1 << 13
+CR4_PAE_BIT         equ 1 << 5
+CR0_PE_PG           equ (1 << 0) | (1 << 31)
+IVT_BP              equ 3 * 4           ; real-mode interrupt vector table entries
+IVT_GP              equ 13 * 4
+PAE_TABLES_GPA      equ 0x20000
+
+%macro RM_REPORT 2                      ; RM_REPORT label, value (16-bit code)
+    mov esi, %2
+    mov edi, %1
+    mov eax, HYPERCALL_REPORT
+    vmcall
+%endmacro
+
+%macro RM_EXIT 1
+    mov edi, %1
+    mov eax, HYPERCALL_EXIT
+    vmcall
+%endmacro
+
+bits 16
+real_mode_programs:                     ; returns unless the program is one of these
+    mov word [IVT_GP], rm_fault_handler
+    mov word [IVT_GP + 2], 0
+    mov word [IVT_BP], rm_breakpoint_handler
+    mov word [IVT_BP + 2], 0
+    cmp edi, GUEST_RM_UNKNOWN_MSR
+    je .unknown_msr
+    cmp edi, GUEST_RM_CR4_VMXE
+    je .cr4_vmxe
+    cmp edi, GUEST_RM_HLT_CLI
+    je .hlt_cli
+    cmp edi, GUEST_RM_PAE
+    je .pae
+    cmp edi, GUEST_RM_INT3
+    je .int3
+    ret
+.unknown_msr:                           ; #GP, which in real mode has no error code
+    mov ecx, UNKNOWN_MSR
+    rdmsr
+    RM_EXIT 1
+.cr4_vmxe:                              ; #GP too
+    mov eax, cr4
+    or eax, CR4_VMXE_BIT
+    mov cr4, eax
+    RM_EXIT 1
+.hlt_cli:
+    cli
+    hlt
+    RM_EXIT 1
+.pae:                                   ; PAE paging, straight from real mode
+    mov eax, PAE_TABLES_GPA
+    mov cr3, eax
+    mov eax, cr4
+    or eax, CR4_PAE_BIT
+    mov cr4, eax
+    mov eax, cr0
+    or eax, CR0_PE_PG
+    mov cr0, eax
+    RM_EXIT 1
+.int3:                                  ; reflected by the hypervisor into the IVT
+    int3
+    RM_EXIT 1
+
+rm_fault_handler:                       ; stack: IP, CS, FLAGS (no error code)
+    mov bp, sp
+    movzx ebx, word [bp]
+    RM_REPORT l_rm_gp, ebx
+    RM_EXIT 0
+
+rm_breakpoint_handler:
+    mov bp, sp
+    movzx ebx, word [bp]
+    RM_REPORT l_rm_bp, ebx
+    RM_EXIT 0
+
+bits 64
 
 ; --- data -------------------------------------------------------------------
 
@@ -159,6 +240,8 @@ msg_canary:     db "found the hypervisor's canary in guest memory"
 msg_far_worked: db "a write outside guest RAM worked?"
 .len            equ $ - msg_far_worked
 
+l_rm_gp:        db "real-mode #GP handler, return IP", 0
+l_rm_bp:        db "real-mode #BP handler, return IP", 0
 l_memory:       db "memory checks passed (4 KiB EPT page, 2 MiB EPT page, end of RAM)", 0
 l_last:         db "last qword of RAM at GPA", 0
 l_id:           db "test device ID", 0

@@ -14,7 +14,7 @@ def test_normal_run_exercises_every_handler(bochs):
     log.has_in_order([
         "stepvisor chapter 2: VMCS (scenario normal)",
         "VMXON: VMsucceed, now in VMX root operation",
-        "controls: pin-based 0x5e, primary processor-based 0x160061f2, "
+        "controls: pin-based 0x5e, primary processor-based 0x161861f2, "
         "VM-exit 0x336ffb, VM-entry 0x93fb",
         CHECKER,
         "VMLAUNCH: entering the guest",

@@ -99,12 +99,50 @@ MMIO_DECODE_SEEDS = {
     "rip-relative": bytes.fromhex("8b0500100000"),  # mov eax, [rip+0x1000]
 }
 
+def measure_step(op, a, b, label=b""):
+    """A fuzz_measure step: op (odd: begin, even: end), two 64-bit numbers,
+    then the label bytes a begin takes (a % 41 of them)."""
+    return struct.pack("<BQQ", op, a, b) + label
+
+
+MEASURE_SEEDS = {
+    # The bug: a measurement of 2^63 bytes, then one of 2 exits: the
+    # comparison's product wrapped to 0 and divided by it.
+    "two-to-the-63": (measure_step(1, 10, 5, b"2^63 bytes") + measure_step(0, 1 << 63, 7)
+                      + measure_step(1, 9, 8, b"two exits") + measure_step(0, 4096, 11)),
+    "control-characters": measure_step(1, 8, 0, b"\nPASS\x0b\x0c") + measure_step(0, 0, 0),
+}
+
+
+def mmio_step(device, write, size_log2, offset, value):
+    """A fuzz_mmio_devices step: device (0 test, 1 console, 2 blk), one
+    access of 2^size_log2 bytes."""
+    return struct.pack("<BBHQ", device, (size_log2 << 1) | write, offset, value)
+
+
+MMIO_DEVICES_SEEDS = {
+    # virtio-blk: reset, ACKNOWLEDGE | DRIVER, VERSION_1, FEATURES_OK, then
+    # QueueNum 0x10010 and QueueReady (16 in its low bits: refused).
+    "queue-num": b"".join([
+        mmio_step(2, 1, 2, 0x070, 0), mmio_step(2, 1, 2, 0x070, 3),
+        mmio_step(2, 1, 2, 0x024, 1), mmio_step(2, 1, 2, 0x020, 1),
+        mmio_step(2, 1, 2, 0x070, 11), mmio_step(2, 1, 2, 0x030, 0),
+        mmio_step(2, 1, 2, 0x038, 0x10010), mmio_step(2, 1, 2, 0x044, 1),
+        mmio_step(2, 0, 2, 0x070, 0)]),
+    "test-device": mmio_step(0, 1, 3, 0x8, 0x0123456789ABCDEF) + mmio_step(0, 0, 3, 0xFF8, 0),
+}
+
 # Each target's sources, by their path in the first chapter that has them;
 # a target runs once per chapter copy (the file as each later chapter
 # carries it), sharing the time budget between the copies.
 TARGETS = {
     "virtqueue": (["chapters/04-io/virtqueue.c"], VIRTQUEUE_SEEDS),
     "mmio_decode": (["chapters/03-ept/mmio_decode.c"], MMIO_DECODE_SEEDS),
+    "measure": (["chapters/04-io/measure.c", "common/exit_log.c"], MEASURE_SEEDS),
+    "mmio_devices": (["chapters/04-io/test_device.c", "chapters/04-io/virtio_mmio.c",
+                      "chapters/04-io/virtio_console.c", "chapters/04-io/virtio_blk.c",
+                      "chapters/04-io/virtqueue.c", "common/exit_log.c",
+                      "common/line_buffer.c"], MMIO_DEVICES_SEEDS),
 }
 CHAPTER = re.compile(r"chapters/([^/]+)/")
 

@@ -5,6 +5,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "vmx/vmcs_encodings.h"
+#include "vmx/vmx_controls.h"
+#include "vmx/vmx_insn.h"
 #include "vmx/vmx_reasons.h"
 
 /** General-purpose registers in the order of the SDM's register encoding
@@ -32,12 +35,57 @@ struct vcpu {
     uint64_t exit_counts[EXIT_REASON_COUNT];
     bool guest_ok;             /**< the guest ended the way it should */
     char outcome[OUTCOME_MAX]; /**< how the guest ended, in words */
+    uint64_t clock_start;      /**< the TSC at the first VM entry */
+    uint64_t deadline;         /**< the TSC value at which the run ends */
 };
 
-/** Guest RIP += VM-exit instruction length: the exiting instruction is done. */
-void vcpu_skip_instruction(void);
-/** Injects a hardware exception at the next VM entry. */
-void vcpu_inject_exception(unsigned vector, bool has_error_code, uint32_t error_code);
+/** A deadline for the whole run, from the first VM entry: the preemption-
+ *  timer watchdog bounds the time between exits, this the total, whatever
+ *  the guest does. RUN_DEADLINE_SECONDS where CPUID says how fast the TSC
+ *  runs; else RUN_DEADLINE_TICKS TSC ticks, which under Bochs (clock
+ *  sync=none, ips=80M) is about 10 s of its time: the normal runs take
+ *  under a twentieth of it, a guest flooding exits a fifth. */
+#define RUN_DEADLINE_SECONDS 10u
+#define RUN_DEADLINE_TICKS 1000000000ull
+
+/** Guest RIP += VM-exit instruction length: the exiting instruction is
+ *  done, and so is the blocking by STI or MOV SS it may have caused. */
+static inline void vcpu_skip_instruction(void)
+{
+    /* Valid for exits caused by instructions ("VM-Exit Instruction Length"). */
+    vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + vmcs_read(VM_EXIT_INSTRUCTION_LENGTH));
+    /* Blocking by STI or by MOV SS lasts until the next instruction ends
+     * ("Interruptibility State"); the skipped one was that instruction. */
+    uint64_t blocking = vmcs_read(GUEST_INTERRUPTIBILITY_STATE);
+    uint64_t cleared = blocking & ~(uint64_t)(GUEST_INTERRUPTIBILITY_BLOCKING_BY_STI |
+                                              GUEST_INTERRUPTIBILITY_BLOCKING_BY_MOV_SS);
+    if (cleared != blocking)
+        vmcs_write(GUEST_INTERRUPTIBILITY_STATE, cleared);
+}
+/** Injects a hardware exception at the next VM entry, with error_code if
+ *  the vector has one and the guest is in protected mode. */
+void vcpu_inject_exception(unsigned vector, uint32_t error_code);
+/** Logs fmt (its line names the exception), injects the exception vector
+ *  with error code 0, and resumes the guest: the hypervisor's answer to
+ *  an instruction that must fault. */
+enum exit_action vcpu_inject_fault(unsigned vector, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/** The guest's current privilege level: SS.DPL ("Guest Register State"). */
+unsigned vcpu_cpl(void);
+/** Starts the run's clock: the deadline is counted from here. */
+void vcpu_start_clock(struct vcpu *v);
+/** True if the run is past its deadline (vcpu_start_clock). */
+static inline bool vcpu_past_deadline(const struct vcpu *v)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32 | lo) >= v->deadline;
+}
+/** Ends the guest, by name, for running past its deadline. */
+enum exit_action vcpu_end_at_deadline(struct vcpu *v);
+/** True, with the guest ended by name, if this exit interrupted the
+ *  delivery of an event (the IDT-vectoring information is valid). */
+bool vcpu_exit_interrupted_event(struct vcpu *v, uint32_t basic_reason);
 /** Ends the guest: records whether it went as it should, and why. */
 enum exit_action vcpu_end(struct vcpu *v, bool ok, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

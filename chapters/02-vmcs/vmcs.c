@@ -9,6 +9,7 @@
 #include "kstring.h"
 #include "msr.h"
 #include "page_alloc.h"
+#include "pic.h"
 #include "panic.h"
 #include "x86.h"
 #include "vmx/access_rights.h"
@@ -159,10 +160,21 @@ bool vmcs_setup_controls(void)
     uint32_t want_pin = PIN_NMI_EXITING;
     if (controls_available(CONTROLS_PIN_BASED, PIN_ACTIVATE_VMX_PREEMPTION_TIMER))
         want_pin |= PIN_ACTIVATE_VMX_PREEMPTION_TIMER;
+    /* No "external-interrupt exiting": with it a host interrupt would exit
+     * and stay pending (the host runs with interrupts off and has no handler
+     * to acknowledge it), so every entry would exit again. Without it, an
+     * unmasked interrupt goes through the guest's IDT: the BIOS timer's
+     * IRQ0 would arrive as vector 8, a #DF to a protected-mode guest. There
+     * is no virtual interrupt controller yet, so no host interrupt may
+     * arrive at all: every line of the host's 8259s is masked. */
+    pic_mask_all();
     /* "HLT exiting": a halted guest would otherwise wait forever for an
      * interrupt that never comes. "Use I/O bitmaps" and "use MSR bitmaps":
      * choose per port and per MSR what exits (here: all of them). */
     uint32_t want_proc = PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS;
+    /* "CR8-load exiting", "CR8-store exiting": CR8 is the real local APIC's
+     * TPR, which is the host's; exits/cr.c gives the guest its own. */
+    want_proc |= PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING;
     /* "Host address-space size": return to a 64-bit host. "Save/load
      * IA32_EFER": guest and host each keep their own EFER. */
     uint32_t want_exit = EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER |

@@ -12,5 +12,7 @@
 void measure_begin(const char *label, uint64_t exits);
 /** Ends it at exit count exits (the END hypercall's own, not counted). */
 void measure_end(uint64_t bytes, uint64_t exits);
+/** Forgets every measurement (for the fuzzer, which runs many guests). */
+void measure_reset(void);
 /** Prints each measurement as exits per KiB, and how the first two compare. */
 void measure_print(void);

@@ -2,8 +2,10 @@
  *   88/89  MOV r/m, reg     (store)     8A/8B  MOV reg, r/m  (load)
  *   C6/C7  MOV r/m, imm     (store)     0F B6/B7  MOVZX reg, r/m8 / r/m16
  * with the operand-size prefix 66, REX, and segment prefixes (ignored).
- * The memory operand's address is not computed: the EPT violation gave
- * it. What is needed is its length, to step over the instruction. */
+ * What is needed is the length, to step over the instruction, and how the
+ * memory operand's address is formed, to check that the whole access is
+ * where the EPT violation says ("Addressing-Mode Encoding of ModR/M and
+ * SIB Bytes", Intel SDM Vol. 2A). */
 #include "mmio_decode.h"
 
 #define PREFIX_OPERAND_SIZE 0x66
@@ -12,6 +14,9 @@
 #define REX_MAX 0x4F
 #define REX_W 0x8
 #define REX_R 0x4
+#define REX_X 0x2
+#define REX_B 0x1
+#define REG_EXTENDED 8
 #define OPCODE_ESCAPE 0x0F
 #define MOV_STORE_8 0x88
 #define MOV_STORE 0x89
@@ -28,11 +33,15 @@
 #define RM_SIB 4
 #define RM_DISP32 5 /* with mod 0: RIP-relative in 64-bit mode */
 #define SIB_BASE(b) ((b) & 7)
+#define SIB_INDEX(b) (((b) >> 3) & 7)
+#define SIB_SCALE(b) (1u << ((b) >> 6))
+#define INDEX_NONE 4 /* SIB index 100b without REX.X: no index */
 #define BASE_NONE 5 /* with mod 0: no base, disp32 */
 #define IMM32_SIGN 0x80000000ull
 #define IMM32_SIGN_EXTENSION 0xFFFFFFFF00000000ull
 
-/* ES, CS, SS, DS, FS, GS overrides: the address is known, so ignored. */
+/* ES, CS, SS, DS, FS, GS overrides: in 64-bit mode only FS and GS add a
+ * base to the address. */
 static const uint8_t segment_prefixes[] = {0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65};
 
 static bool is_segment_prefix(uint8_t b)
@@ -43,27 +52,53 @@ static bool is_segment_prefix(uint8_t b)
     return false;
 }
 
-/* Length of ModRM + SIB + displacement starting at p; 0 if the ModRM names
- * a register (no memory operand) or the bytes run out. */
-static unsigned modrm_length(const uint8_t *p, size_t avail)
+static int64_t sign_extend(uint64_t v, unsigned bytes)
+{
+    unsigned shift = 64 - 8 * bytes;
+    return (int64_t)(v << shift) >> shift;
+}
+
+static uint64_t read_le(const uint8_t *p, unsigned n);
+
+/* Parses ModRM + SIB + displacement starting at p into out's address
+ * fields; returns their length, or 0 if the ModRM names a register (no
+ * memory operand) or the bytes run out. */
+static unsigned modrm_parse(const uint8_t *p, size_t avail, uint8_t rex,
+                            struct mmio_insn *out)
 {
     if (avail < 1)
         return 0;
     uint8_t modrm = p[0];
-    unsigned mod = MODRM_MOD(modrm), rm = MODRM_RM(modrm), len = 1;
+    unsigned mod = MODRM_MOD(modrm), rm = MODRM_RM(modrm), len = 1, disp = 0;
     if (mod == MOD_REGISTER)
         return 0;
+    out->index = MMIO_NO_REGISTER;
+    out->scale = 1;
     if (rm == RM_SIB) {
         if (avail < 2)
             return 0;
-        if (mod == 0 && SIB_BASE(p[1]) == BASE_NONE)
-            len += 4;
+        uint8_t sib = p[1];
+        unsigned index = SIB_INDEX(sib) | ((rex & REX_X) ? REG_EXTENDED : 0);
+        if (index != INDEX_NONE)
+            out->index = (int)index;
+        out->scale = SIB_SCALE(sib);
+        out->base = (int)(SIB_BASE(sib) | ((rex & REX_B) ? REG_EXTENDED : 0));
+        if (mod == 0 && SIB_BASE(sib) == BASE_NONE) {
+            out->base = MMIO_NO_REGISTER;
+            disp = 4;
+        }
         len += 1;
     } else if (mod == 0 && rm == RM_DISP32) {
-        len += 4;
+        out->base = MMIO_BASE_RIP;
+        disp = 4;
+    } else {
+        out->base = (int)(rm | ((rex & REX_B) ? REG_EXTENDED : 0));
     }
-    len += mod == 1 ? 1 : mod == 2 ? 4 : 0;
-    return len <= avail ? len : 0;
+    disp = mod == 1 ? 1 : mod == 2 ? 4 : disp;
+    if (len + disp > avail)
+        return 0;
+    out->displacement = disp ? sign_extend(read_le(&p[len], disp), disp) : 0;
+    return len + disp;
 }
 
 static uint64_t read_le(const uint8_t *p, unsigned n)
@@ -82,10 +117,16 @@ bool mmio_decode(const uint8_t *bytes, size_t avail, struct mmio_insn *out)
     if (avail > X86_MAX_INSTRUCTION_LENGTH)
         avail = X86_MAX_INSTRUCTION_LENGTH;
 
+    uint8_t segment = 0;
+    bool address_32 = false;
     for (; i < avail; i++) {
         if (bytes[i] == PREFIX_OPERAND_SIZE)
             opsize16 = true;
-        else if (bytes[i] != PREFIX_ADDRESS_SIZE && !is_segment_prefix(bytes[i]))
+        else if (bytes[i] == PREFIX_ADDRESS_SIZE)
+            address_32 = true;
+        else if (is_segment_prefix(bytes[i]))
+            segment = bytes[i];
+        else
             break;
     }
     if (i < avail && bytes[i] >= REX_MIN && bytes[i] <= REX_MAX)
@@ -95,7 +136,7 @@ bool mmio_decode(const uint8_t *bytes, size_t avail, struct mmio_insn *out)
 
     unsigned full = (rex & REX_W) ? 8 : opsize16 ? 2 : 4;
     uint8_t op = bytes[i++];
-    *out = (struct mmio_insn){0};
+    *out = (struct mmio_insn){.segment = segment, .address_32 = address_32};
     if (op == OPCODE_ESCAPE) {
         if (i >= avail || (bytes[i] != MOVZX_8 && bytes[i] != MOVZX_16))
             return false;
@@ -116,7 +157,7 @@ bool mmio_decode(const uint8_t *bytes, size_t avail, struct mmio_insn *out)
     if (i >= avail)
         return false;
     uint8_t modrm = bytes[i];
-    unsigned mlen = modrm_length(&bytes[i], avail - i);
+    unsigned mlen = modrm_parse(&bytes[i], avail - i, rex, out);
     if (!mlen)
         return false; /* register operand: not a memory access */
     if (out->has_immediate && MODRM_REG(modrm) != 0)

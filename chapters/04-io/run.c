@@ -26,6 +26,20 @@ static const exit_handler handlers[EXIT_REASON_COUNT] = {
     [EXIT_REASON_VMX_PREEMPTION_TIMER_EXPIRED] = handle_preemption_timer,
     [EXIT_REASON_EPT_VIOLATION] = handle_ept_violation,
     [EXIT_REASON_EPT_MISCONFIGURATION] = handle_ept_misconfiguration,
+    [EXIT_REASON_INVD] = handle_invd,
+    [EXIT_REASON_XSETBV] = handle_xsetbv,
+    [EXIT_REASON_VMCLEAR] = handle_vmx_instruction,
+    [EXIT_REASON_VMLAUNCH] = handle_vmx_instruction,
+    [EXIT_REASON_VMPTRLD] = handle_vmx_instruction,
+    [EXIT_REASON_VMPTRST] = handle_vmx_instruction,
+    [EXIT_REASON_VMREAD] = handle_vmx_instruction,
+    [EXIT_REASON_VMRESUME] = handle_vmx_instruction,
+    [EXIT_REASON_VMWRITE] = handle_vmx_instruction,
+    [EXIT_REASON_VMXOFF] = handle_vmx_instruction,
+    [EXIT_REASON_VMXON] = handle_vmx_instruction,
+    [EXIT_REASON_INVEPT] = handle_vmx_instruction,
+    [EXIT_REASON_INVVPID] = handle_vmx_instruction,
+    [EXIT_REASON_VMFUNC] = handle_vmx_instruction,
 };
 
 static enum exit_action unexpected_exit(struct vcpu *v, uint32_t basic)
@@ -59,6 +73,10 @@ static __attribute__((noinline)) enum exit_action other_exit(struct vcpu *v, uin
     if (reason & EXIT_REASON_VM_ENTRY_FAILURE)
         return handle_entry_failure(v, reason);
     v->launched = true;
+    /* Handlers of exits that can interrupt an event's delivery check for
+     * it themselves; here, any other exit does. */
+    if (vcpu_exit_interrupted_event(v, basic))
+        return EXIT_GUEST_DONE;
     if (basic < EXIT_REASON_COUNT && handlers[basic])
         return handlers[basic](v);
     return unexpected_exit(v, basic);
@@ -77,6 +95,10 @@ bool vm_exit_dispatch(struct vcpu *v)
 
     if (__builtin_expect(v->exits >= MAX_EXITS, 0))
         return too_many_exits(v);
+    /* No guest behaviour extends the run: every exit checks the clock, and
+     * the preemption timer makes a guest that never exits exit. */
+    if (__builtin_expect(vcpu_past_deadline(v), 0))
+        return vcpu_end_at_deadline(v) == EXIT_RESUME;
     v->exits++;
     if (__builtin_expect(reason < EXIT_REASON_COUNT && handlers[reason], 1)) {
         /* The common case: a basic reason and nothing else, with a handler. */
@@ -89,6 +111,7 @@ bool vm_exit_dispatch(struct vcpu *v)
 
 bool run_guest(struct vcpu *v)
 {
+    vcpu_start_clock(v);
     int failed = vm_run(v);
     if (failed) {
         /* VMfail: no guest ran. VMfailValid names the reason. */

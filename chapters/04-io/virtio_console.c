@@ -3,12 +3,16 @@
  * port, no size or multiport configuration. Nothing is ever typed, so the
  * receive queue's buffers simply wait. */
 #include "virtio_console.h"
+#include "exit_log.h"
 #include "line_buffer.h"
 
 #define CONSOLE_RECEIVEQ 0
 #define CONSOLE_QUEUES 2
 #define VIRTIO_ID_CONSOLE 3
 #define CHUNK 64
+/* The work one doorbell can cause is bounded: at most a queue's worth of
+ * chains (VIRTQ_MAX_SIZE), and of each chain this many bytes are shown. */
+#define SHOWN_PER_CHAIN 0x4000u
 
 struct virtio_device virtio_console;
 static struct line_buffer output = {.prefix = "guest virtio-console"};
@@ -19,8 +23,14 @@ static enum virtq_error transmit(const struct virtq_chain *c, uint32_t *written)
 {
     char buf[CHUNK];
     size_t n;
-    for (uint64_t off = 0; off < c->readable; off += n) {
-        n = virtq_read(c, &virtio_guest_ram, off, buf, sizeof buf);
+    uint64_t shown = c->readable < SHOWN_PER_CHAIN ? c->readable : SHOWN_PER_CHAIN;
+    if (shown < c->readable)
+        exit_log("virtio-console: a %lu-byte buffer; only its first %u bytes are shown\n",
+                 c->readable, SHOWN_PER_CHAIN);
+    bytes += c->readable - shown;
+    for (uint64_t off = 0; off < shown; off += n) {
+        n = virtq_read(c, &virtio_guest_ram, off, buf,
+                       shown - off < sizeof buf ? shown - off : sizeof buf);
         if (!n)
             break;
         for (size_t i = 0; i < n; i++)

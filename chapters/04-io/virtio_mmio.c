@@ -4,6 +4,7 @@
  * queues. virtio 1.x, "Virtio Over MMIO" and "Device Initialization". */
 #include "virtio_mmio.h"
 #include "guest_memory.h"
+#include "exit_log.h"
 #include "printf.h"
 #include "x86.h"
 
@@ -35,8 +36,8 @@ static void reset(struct virtio_device *d)
  * setting DEVICE_NEEDS_RESET, and a configuration-change interrupt. */
 static void needs_reset(struct virtio_device *d, unsigned queue, const char *why)
 {
-    kprintf("%s: queue %u: %s; the device needs a reset (DEVICE_NEEDS_RESET)\n",
-            d->mmio.name, queue, why);
+    exit_log("%s: queue %u: %s; the device needs a reset (DEVICE_NEEDS_RESET)\n",
+         d->mmio.name, queue, why);
     d->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
     d->interrupt_status |= VIRTIO_INTERRUPT_CONFIG_CHANGE;
 }
@@ -75,7 +76,7 @@ static void write_status(struct virtio_device *d, uint32_t value)
     }
     if ((value & VIRTIO_STATUS_FEATURES_OK) && !(d->status & VIRTIO_STATUS_FEATURES_OK) &&
         ((d->driver_features & ~d->offered) || !(d->driver_features & VIRTIO_F_VERSION_1))) {
-        kprintf("%s: driver features 0x%lx refused (offered 0x%lx)\n", d->mmio.name,
+        exit_log("%s: driver features 0x%lx refused (offered 0x%lx)\n", d->mmio.name,
                 d->driver_features, d->offered);
         value &= ~VIRTIO_STATUS_FEATURES_OK;
     }
@@ -155,8 +156,9 @@ static void transport_write(struct mmio_device *m, uint64_t offset, unsigned siz
     case VIRTIO_MMIO_DRIVER_FEATURES_SEL: d->driver_features_sel = value; break;
     case VIRTIO_MMIO_QUEUE_SEL: d->queue_sel = value; break;
     case VIRTIO_MMIO_QUEUE_NUM:
+        /* Kept whole: a value past 16 bits is invalid, not a smaller size. */
         if (q && !q->ready)
-            q->size = (uint16_t)value;
+            q->size = value <= VIRTQ_MAX_SIZE ? (uint16_t)value : 0;
         break;
     case VIRTIO_MMIO_QUEUE_READY:
         if (!q)

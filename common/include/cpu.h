@@ -18,6 +18,15 @@ static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
     return r;
 }
 
+/** CPUID with its results as 64-bit registers hold them: in 64-bit mode the
+ *  instruction clears bits 63:32 of RAX, RBX, RCX and RDX. */
+static inline void cpuid64(uint32_t leaf, uint32_t subleaf, uint64_t *rax, uint64_t *rbx,
+                           uint64_t *rcx, uint64_t *rdx)
+{
+    __asm__ volatile("cpuid" : "=a"(*rax), "=b"(*rbx), "=c"(*rcx), "=d"(*rdx)
+                     : "a"(leaf), "c"(subleaf));
+}
+
 static inline uint64_t rdmsr(uint32_t msr)
 {
     uint32_t lo, hi;

@@ -13,6 +13,6 @@ struct line_buffer {
     size_t len;
 };
 
-/** Adds c; prints the line at a newline, or when it is full. Carriage
- *  returns are dropped. */
+/** Adds c; prints the line at a newline, or when it is full, escaped and
+ *  within the exit-log budget (exit_log.h). Carriage returns are dropped. */
 void line_buffer_putc(struct line_buffer *b, char c);

@@ -6,7 +6,7 @@
 #include "hypercall.h"
 #include "kstring.h"
 
-static uint64_t vmcall(uint64_t function, uint64_t arg1, uint64_t arg2)
+uint64_t hc_raw(uint64_t function, uint64_t arg1, uint64_t arg2)
 {
     uint64_t result;
     __asm__ volatile("vmcall"
@@ -18,7 +18,7 @@ static uint64_t vmcall(uint64_t function, uint64_t arg1, uint64_t arg2)
 
 void hc_print(const char *text, size_t len)
 {
-    vmcall(HYPERCALL_PRINT, (uintptr_t)text, len);
+    hc_raw(HYPERCALL_PRINT, (uintptr_t)text, len);
 }
 
 void hc_puts(const char *text)
@@ -28,15 +28,21 @@ void hc_puts(const char *text)
 
 void hc_report(const char *label, uint64_t value)
 {
-    vmcall(HYPERCALL_REPORT, (uintptr_t)label, value);
+    hc_raw(HYPERCALL_REPORT, (uintptr_t)label, value);
 }
 
 void hc_measure_begin(const char *label)
 {
-    vmcall(HYPERCALL_MEASURE_BEGIN, (uintptr_t)label, 0);
+    hc_raw(HYPERCALL_MEASURE_BEGIN, (uintptr_t)label, 0);
 }
 
 void hc_measure_end(uint64_t bytes)
 {
-    vmcall(HYPERCALL_MEASURE_END, bytes, 0);
+    hc_raw(HYPERCALL_MEASURE_END, bytes, 0);
+}
+
+_Noreturn void hc_exit(uint64_t status)
+{
+    for (;;)
+        hc_raw(HYPERCALL_EXIT, status, 0);
 }

@@ -8,6 +8,7 @@
 #include "guest.h"
 #include "hypercall.h"
 #include "programs.h"
+#include "attack.h"
 #include "kstring.h"
 #include "uart.h"
 #include "virtio_blk.h"
@@ -216,6 +217,8 @@ int guest_main(uint32_t program, uint32_t ram_size)
         return program_hostile(program);
     if (program == GUEST_BENCH)
         return program_bench();
+    if (program >= GUEST_ATTACK_MEASURE && program <= GUEST_ATTACK_LAST)
+        return program_attack(program, ram_size);
     hc_report("unknown program", program);
     return FAIL_UNKNOWN_PROGRAM;
 }

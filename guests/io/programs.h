@@ -24,6 +24,9 @@ enum guest_failure {
     FAIL_HOSTILE_UNNOTICED = 40, /**< no DEVICE_NEEDS_RESET after a hostile request */
     FAIL_HOSTILE_REINIT = 41,    /**< the device did not come back after a reset */
     FAIL_HOSTILE_READ = 42,      /**< nor did it read sector 1 afterwards */
+    FAIL_ATTACK_SURVIVED = 50,   /**< an attack the hypervisor should have stopped */
+    FAIL_UNEXPECTED_TRAP = 51,   /**< an exception nothing expected */
+    FAIL_INTERRUPT = 52,         /**< an interrupt reached the guest */
 };
 
 /** Prints what failed and returns code, for `return fail(...)`. */

@@ -26,7 +26,10 @@ static bool same(const struct mmio_insn *a, const struct mmio_insn *b)
 {
     return a->length == b->length && a->size == b->size && a->is_write == b->is_write &&
            a->has_immediate == b->has_immediate && a->immediate == b->immediate &&
-           a->reg == b->reg && a->high_byte == b->high_byte && a->dest_size == b->dest_size;
+           a->reg == b->reg && a->high_byte == b->high_byte && a->dest_size == b->dest_size &&
+           a->base == b->base && a->index == b->index && a->scale == b->scale &&
+           a->displacement == b->displacement && a->segment == b->segment &&
+           a->address_32 == b->address_32;
 }
 
 /** mmio_decode of a heap copy of the first n bytes. */
@@ -52,6 +55,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     REQUIRE(insn.size == 1 || insn.size == 2 || insn.size == 4 || insn.size == 8);
     REQUIRE(insn.reg < 16);
     REQUIRE(!insn.high_byte || insn.size == 1);
+    /* The operand's address: registers 0-15 or none (or RIP for the base). */
+    REQUIRE(insn.base >= MMIO_BASE_RIP && insn.base < 16);
+    REQUIRE(insn.index >= MMIO_NO_REGISTER && insn.index < 16 && insn.index != 4);
+    REQUIRE(insn.scale == 1 || insn.scale == 2 || insn.scale == 4 || insn.scale == 8);
 
     struct mmio_insn again;
     REQUIRE(decode_copy(data, insn.length, &again) && same(&insn, &again));

@@ -85,7 +85,7 @@ static const struct cpu_caps penryn_x5482 = {
  * bochs/cpu/vmx.h (github.com/bochs-emu/Bochs): VMX_MSR_VMX_PINBASED_CTRLS_LO
  * 0x16, PROCBASED 0x0401E172 (TRUE 0x04006172), VMEXIT 0x36DFF (TRUE
  * 0x36DFB), VMENTRY 0x11FF (TRUE 0x11FB), PROCBASED_CTRLS2 0. Chapter 2's
- * "controls:" line on this model (pin-based 0x5e, primary 0x160061f2,
+ * "controls:" line on this model (pin-based 0x5e, primary 0x161861f2,
  * VM-exit 0x336ffb, VM-entry 0x93fb) is exactly the TRUE allowed-0 bits
  * plus the wanted bits, which confirms them. The allowed 1-settings are
  * derived: bochs/cpu/vmx.cc (init_pin_based_vmexec_ctrls and the functions
@@ -317,7 +317,8 @@ static struct chapter2 chapter2_controls(const struct cpu_caps *cpu)
     uint32_t want_pin = PIN_NMI_EXITING;
     if (allowed1(capability(cpu, CONTROLS_PIN_BASED)) & PIN_ACTIVATE_VMX_PREEMPTION_TIMER)
         want_pin |= PIN_ACTIVATE_VMX_PREEMPTION_TIMER;
-    uint32_t want_proc = PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS;
+    uint32_t want_proc = PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
+                         PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING;
     uint32_t want_exit = EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER;
     uint32_t want_entry = ENTRY_IA_32E_MODE_GUEST | ENTRY_LOAD_IA32_EFER;
     return (struct chapter2){
@@ -339,7 +340,7 @@ static void test_chapter2_granted(void)
         struct chapter2 ch = chapter2_controls(granted[c]);
         CHECK_EQ_U64(ch.pin.refused | ch.proc.refused | ch.exit.refused | ch.entry.refused, 0);
         CHECK_EQ_U64(ch.pin.value, 0x5e);
-        CHECK_EQ_U64(ch.proc.value, 0x160061f2);
+        CHECK_EQ_U64(ch.proc.value, 0x161861f2);
         CHECK_EQ_U64(ch.exit.value, 0x336ffb);
         CHECK_EQ_U64(ch.entry.value, 0x93fb);
     }
@@ -353,7 +354,8 @@ static void test_chapter2_on_penryn(void)
     CHECK_EQ_U64(ch.pin.value, 0x16 | PIN_NMI_EXITING); /* no timer asked for */
     CHECK_EQ_U64(ch.pin.refused, 0);
     CHECK_EQ_U64(ch.proc.value, 0x0401e172 | PROC_HLT_EXITING | PROC_USE_IO_BITMAPS |
-                                    PROC_USE_MSR_BITMAPS); /* CR3 exiting forced on */
+                                    PROC_USE_MSR_BITMAPS | PROC_CR8_LOAD_EXITING |
+                                    PROC_CR8_STORE_EXITING); /* CR3 exiting forced on */
     CHECK_EQ_U64(ch.proc.refused, 0);
     CHECK_EQ_U64(ch.exit.refused, EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER);
     CHECK_EQ_U64(ch.exit.value, 0x36dff | EXIT_HOST_ADDRESS_SPACE_SIZE);

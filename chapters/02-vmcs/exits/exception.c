@@ -2,6 +2,7 @@
  * reason 0; "VM-Exit Information Fields for Vectored Events" say which. The
  * hypervisor only watches: it reports the event and reflects it back into
  * the guest, whose own IDT handles it. */
+#include "exit_log.h"
 #include "exits.h"
 #include "printf.h"
 #include "trap.h"
@@ -11,7 +12,8 @@
 
 enum exit_action handle_exception_or_nmi(struct vcpu *v)
 {
-    (void)v;
+    if (vcpu_exit_interrupted_event(v, EXIT_REASON_EXCEPTION_OR_NMI))
+        return EXIT_GUEST_DONE;
     uint32_t info = (uint32_t)vmcs_read(VM_EXIT_INTERRUPTION_INFORMATION);
     unsigned vector = info & INTR_INFO_VECTOR_MASK;
     unsigned type = (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT;
@@ -25,11 +27,13 @@ enum exit_action handle_exception_or_nmi(struct vcpu *v)
 
     bool has_error = info & INTR_INFO_DELIVER_ERROR_CODE;
     uint32_t error = has_error ? (uint32_t)vmcs_read(VM_EXIT_INTERRUPTION_ERROR_CODE) : 0;
-    kprintf("exception: %s (vector %u) in the guest at RIP 0x%lx", exception_name(vector),
-            vector, rip);
-    if (has_error)
-        kprintf(", error code 0x%x", error);
-    kprintf("; reflected to the guest\n");
+    if (exit_log_line()) {
+        kprintf("exception: %s (vector %u) in the guest at RIP 0x%lx",
+                exception_name(vector), vector, rip);
+        if (has_error)
+            kprintf(", error code 0x%x", error);
+        kprintf("; reflected to the guest\n");
+    }
 
     /* Reflect: the same event, injected at the next entry. A software
      * exception (INT3) also needs the instruction length, so that the

@@ -3,6 +3,7 @@
  * holds; the feature-control MSR reads as "locked, VMX off", matching the
  * CPUID that hides VMX; any other MSR is unknown to it and raises #GP, as
  * on a CPU without that MSR. */
+#include "exit_log.h"
 #include "exits.h"
 #include "msr.h"
 #include "printf.h"
@@ -27,9 +28,8 @@ static uint32_t vmcs_field_of(uint32_t msr)
 
 static enum exit_action unknown_msr(const char *insn, uint32_t msr)
 {
-    kprintf("msr: %s of MSR 0x%x, which this guest does not have: #GP\n", insn, msr);
-    vcpu_inject_exception(VECTOR_GP, true, 0);
-    return EXIT_RESUME;
+    return vcpu_inject_fault(VECTOR_GP, "msr: %s of MSR 0x%x, which this guest does not "
+                             "have: #GP\n", insn, msr);
 }
 
 enum exit_action handle_rdmsr(struct vcpu *v)
@@ -60,18 +60,16 @@ enum exit_action handle_wrmsr(struct vcpu *v)
         bool paging = vmcs_read(CR0_READ_SHADOW) & CR0_PG;
         if ((value & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)) ||
             (paging && ((value ^ old) & EFER_LME))) {
-            kprintf("msr: WRMSR of IA32_EFER = 0x%lx is not allowed now: #GP\n", value);
-            vcpu_inject_exception(VECTOR_GP, true, 0);
-            return EXIT_RESUME;
+            return vcpu_inject_fault(VECTOR_GP, "msr: WRMSR of IA32_EFER = 0x%lx is not "
+                                     "allowed now: #GP\n", value);
         }
         value = (value & ~EFER_LMA) | (old & EFER_LMA);
     }
     if (msr != IA32_EFER && msr != IA32_SYSENTER_CS && !is_canonical(value)) {
-        kprintf("msr: WRMSR 0x%x = 0x%lx is not a canonical address: #GP\n", msr, value);
-        vcpu_inject_exception(VECTOR_GP, true, 0);
-        return EXIT_RESUME;
+        return vcpu_inject_fault(VECTOR_GP, "msr: WRMSR 0x%x = 0x%lx is not a canonical "
+                                 "address: #GP\n", msr, value);
     }
-    kprintf("msr: WRMSR 0x%x = 0x%lx\n", msr, value);
+    exit_log("msr: WRMSR 0x%x = 0x%lx\n", msr, value);
     vmcs_write(vmcs_field_of(msr), value);
     vcpu_skip_instruction();
     return EXIT_RESUME;

@@ -1,9 +1,15 @@
 /* VMCALL: the guest asks the hypervisor for a service (abi/hypercall.h). The
  * exit is unconditional in VMX non-root operation ("Instructions That Cause
- * VM Exits Unconditionally"). */
+ * VM Exits Unconditionally"), whatever the guest's privilege level. The
+ * services are the guest kernel's: from CPL > 0 the hypervisor refuses with
+ * the #UD that VMCALL raises on a CPU not in VMX operation, which is what
+ * the guest believes it runs on (CPUID hides VMX). The text a guest sends
+ * is printed escaped, after "guest: ", so it cannot pose as the verdict. */
+#include "exit_log.h"
 #include "exits.h"
 #include "guest_memory.h"
 #include "abi/hypercall.h"
+#include "kstring.h"
 #include "printf.h"
 #include "x86.h"
 #include "vmx/vmcs_encodings.h"
@@ -16,8 +22,7 @@ static uint64_t hypercall_print(const struct vcpu *v)
     uint64_t len = v->gpr[GPR_RSI];
     if (len > HYPERCALL_MAX_STRING || !guest_read(v->gpr[GPR_RDI], text, len))
         return HYPERCALL_BAD_ADDRESS;
-    text[len] = '\0';
-    kprintf("guest: %s\n", text);
+    exit_log_guest_text("guest", text, len);
     return HYPERCALL_OK;
 }
 
@@ -26,7 +31,9 @@ static uint64_t hypercall_report(const struct vcpu *v)
     char label[HYPERCALL_MAX_STRING];
     if (!guest_read_string(v->gpr[GPR_RDI], label, sizeof label))
         return HYPERCALL_BAD_ADDRESS;
-    kprintf("guest: %s = 0x%lx\n", label, v->gpr[GPR_RSI]);
+    char shown[HYPERCALL_MAX_STRING * EXIT_LOG_ESCAPE_WIDTH + 1];
+    exit_log_escape(shown, sizeof shown, label, strlen(label));
+    exit_log("guest: %s = 0x%lx\n", shown, v->gpr[GPR_RSI]);
     return HYPERCALL_OK;
 }
 
@@ -40,6 +47,10 @@ static void truncate_arguments(struct vcpu *v)
 
 enum exit_action handle_vmcall(struct vcpu *v)
 {
+    unsigned cpl = vcpu_cpl();
+    if (cpl > 0)
+        return vcpu_inject_fault(VECTOR_UD, "vmcall: a hypercall from CPL %u at RIP 0x%lx, "
+                                 "refused: #UD\n", cpl, vmcs_read(GUEST_RIP));
     truncate_arguments(v);
     uint64_t function = v->gpr[GPR_RAX];
     switch (function) {
@@ -60,12 +71,12 @@ enum exit_action handle_vmcall(struct vcpu *v)
         return vcpu_end(v, false, "the guest exited with status %lu", status);
     }
     default:
-        kprintf("vmcall: unknown hypercall %lu\n", function);
+        exit_log("vmcall: unknown hypercall %lu\n", function);
         v->gpr[GPR_RAX] = HYPERCALL_UNKNOWN;
         break;
     }
     if (v->gpr[GPR_RAX] == HYPERCALL_BAD_ADDRESS)
-        kprintf("vmcall: hypercall %lu: argument outside guest memory\n", function);
+        exit_log("vmcall: hypercall %lu: argument outside guest memory\n", function);
     vcpu_skip_instruction();
     return EXIT_RESUME;
 }

@@ -6,6 +6,7 @@
  * are fixed too, and with unrestricted guest they are the guest's to
  * change: their exits let the hypervisor follow its mode switches. */
 #include "cpu.h"
+#include "exit_log.h"
 #include "exits.h"
 #include "msr.h"
 #include "panic.h"
@@ -16,6 +17,26 @@
 #include "vmx/vmcs_encodings.h"
 #include "vmx/vmx_controls.h"
 #include "vmx/vmx_insn.h"
+
+#define CR0_RESERVED_HIGH_SHIFT 32
+#define CR8_TPR_MASK 0xFull /* CR8 bits 3:0 hold the task priority; 63:4 are reserved */
+#define CR8 8
+
+/* CR8 is the task-priority register, an alias of the local APIC's TPR.
+ * "CR8-load exiting" and "CR8-store exiting" keep it away from the real
+ * APIC, which is the host's: the guest gets its own, which nothing here
+ * consults, since no interrupt reaches the guest. */
+static uint64_t guest_task_priority;
+
+static enum exit_action guest_write_cr8(uint64_t value)
+{
+    if (value & ~CR8_TPR_MASK)
+        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to set CR8 = 0x%lx, reserved "
+                                 "bits 63:4: #GP\n", value);
+    guest_task_priority = value;
+    vcpu_skip_instruction();
+    return EXIT_RESUME;
+}
 
 static uint64_t vmx_fixed(uint64_t value, uint32_t fixed0_msr, uint32_t fixed1_msr)
 {
@@ -35,51 +56,69 @@ static void flush_guest_tlb(void)
         panic("INVVPID failed: %s", vmx_failure_reason(s));
 }
 
+static enum exit_action pae_paging_unsupported(struct vcpu *v)
+{
+    uint64_t rip = vmcs_read(GUEST_RIP);
+    kprintf("cr: guest turns on PAE paging at RIP 0x%lx, which this hypervisor does not "
+            "emulate (no PDPTE loading, no PAE page walk)\n", rip);
+    vcpu_dump_registers(v);
+    return vcpu_end(v, false, "PAE paging is not supported (guest RIP 0x%lx)", rip);
+}
+
 /* The guest owns CR0.PE and CR0.PG (unrestricted guest), but the mask
  * makes their changes exit, so that the hypervisor can do what the CPU
  * does on a mode switch: turning paging on with EFER.LME = 1 activates
  * IA-32e mode (EFER.LMA), which VM entry takes from the "IA-32e mode
  * guest" control ("Unrestricted Guests" in Intel SDM Vol. 3C). */
-static enum exit_action guest_write_cr0(uint64_t value)
+static enum exit_action guest_write_cr0(struct vcpu *v, uint64_t value)
 {
+    /* "MOV—Move to/from Control Registers": setting a reserved bit (63:32)
+     * or NW without CD is a #GP. */
+    if (value >> CR0_RESERVED_HIGH_SHIFT)
+        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to set CR0 bits 63:32 (0x%lx): "
+                                 "#GP\n", value);
+    if ((value & CR0_NW) && !(value & CR0_CD))
+        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to set CR0.NW without CR0.CD: "
+                                 "#GP\n");
     uint64_t old = vmcs_read(CR0_READ_SHADOW);
     uint64_t efer = vmcs_read(GUEST_IA32_EFER);
     uint64_t entry = vmcs_read(VM_ENTRY_CONTROLS);
 
-    if ((value & CR0_PG) && !(value & CR0_PE)) {
-        kprintf("cr: guest tried to set CR0.PG without CR0.PE: #GP\n");
-        vcpu_inject_exception(VECTOR_GP, true, 0);
-        return EXIT_RESUME;
-    }
+    if ((value & CR0_PG) && !(value & CR0_PE))
+        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to set CR0.PG without CR0.PE: "
+                                 "#GP\n");
     if ((value & CR0_PG) && !(old & CR0_PG) && (efer & EFER_LME)) {
-        if (!(vmcs_read(GUEST_CR4) & CR4_PAE)) {
-            kprintf("cr: guest enabled paging with EFER.LME but without CR4.PAE: #GP\n");
-            vcpu_inject_exception(VECTOR_GP, true, 0);
-            return EXIT_RESUME;
-        }
+        if (!(vmcs_read(GUEST_CR4) & CR4_PAE))
+            return vcpu_inject_fault(VECTOR_GP, "cr: guest enabled paging with EFER.LME but "
+                                     "without CR4.PAE: #GP\n");
         efer |= EFER_LMA;
         entry |= ENTRY_IA_32E_MODE_GUEST;
-        kprintf("cr: guest turns on paging with EFER.LME = 1: IA-32e mode, EFER.LMA and "
-                "\"IA-32e mode guest\" set\n");
+        exit_log("cr: guest turns on paging with EFER.LME = 1: IA-32e mode, EFER.LMA and "
+                 "\"IA-32e mode guest\" set\n");
     } else if (!(value & CR0_PG) && (efer & EFER_LMA) &&
                (vmcs_read(GUEST_CS_ACCESS_RIGHTS) & AR_L)) {
         /* Leaving long mode must start from compatibility mode. */
-        kprintf("cr: guest tried to clear CR0.PG in 64-bit mode: #GP\n");
-        vcpu_inject_exception(VECTOR_GP, true, 0);
-        return EXIT_RESUME;
+        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to clear CR0.PG in 64-bit mode: "
+                                 "#GP\n");
     } else if (!(value & CR0_PG) && (efer & EFER_LMA)) {
         efer &= ~EFER_LMA;
         entry &= ~ENTRY_IA_32E_MODE_GUEST;
-        kprintf("cr: guest turns off paging: it leaves IA-32e mode\n");
+        exit_log("cr: guest turns off paging: it leaves IA-32e mode\n");
     }
+    /* PAE paging outside IA-32e mode would need GUEST_PDPTE0-3 loaded from
+     * the guest's CR3 at this exit ("Loading Page-Directory-Pointer-Table
+     * Entries"), and a page walk that knows PAE: this hypervisor has
+     * neither, so it ends the guest by name rather than run it wrong. */
+    if ((value & CR0_PG) && !(efer & EFER_LME) && (vmcs_read(GUEST_CR4) & CR4_PAE))
+        return pae_paging_unsupported(v);
     if ((value ^ old) & CR0_PE)
-        kprintf("cr: guest %s protected mode (CR0.PE = %d)\n",
-                (value & CR0_PE) ? "enters" : "leaves", (value & CR0_PE) ? 1 : 0);
+        exit_log("cr: guest %s protected mode (CR0.PE = %d)\n",
+                 (value & CR0_PE) ? "enters" : "leaves", (value & CR0_PE) ? 1 : 0);
 
     /* The real CR0 keeps VMX's fixed bits, except PE and PG. */
     uint64_t fixed0 = rdmsr(IA32_VMX_CR0_FIXED0) & ~(CR0_PE | CR0_PG);
     uint64_t real = (value | fixed0) & rdmsr(IA32_VMX_CR0_FIXED1);
-    kprintf("cr: guest writes CR0 = 0x%lx, runs with 0x%lx\n", value, real);
+    exit_log("cr: guest writes CR0 = 0x%lx, runs with 0x%lx\n", value, real);
     vmcs_write(CR0_READ_SHADOW, value);
     vmcs_write(GUEST_CR0, real);
     vmcs_write(GUEST_IA32_EFER, efer);
@@ -90,23 +129,21 @@ static enum exit_action guest_write_cr0(uint64_t value)
     return EXIT_RESUME;
 }
 
-static enum exit_action guest_write_cr4(uint64_t value)
+static enum exit_action guest_write_cr4(struct vcpu *v, uint64_t value)
 {
     /* CPUID hides VMX from the guest, so CR4.VMXE is a reserved bit to it. */
-    if (value & CR4_VMXE) {
-        kprintf("cr: guest tried to set CR4.VMXE, but VMX is hidden from it: #GP\n");
-        vcpu_inject_exception(VECTOR_GP, true, 0);
-        return EXIT_RESUME;
-    }
+    if (value & CR4_VMXE)
+        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to set CR4.VMXE, but VMX is "
+                                 "hidden from it: #GP\n");
     /* Bits this CPU cannot set in VMX operation are reserved to the guest. */
-    if (value & ~rdmsr(IA32_VMX_CR4_FIXED1)) {
-        kprintf("cr: guest tried to set CR4 bits 0x%lx this CPU does not allow: #GP\n",
-                value & ~rdmsr(IA32_VMX_CR4_FIXED1));
-        vcpu_inject_exception(VECTOR_GP, true, 0);
-        return EXIT_RESUME;
-    }
+    if (value & ~rdmsr(IA32_VMX_CR4_FIXED1))
+        return vcpu_inject_fault(VECTOR_GP, "cr: guest tried to set CR4 bits 0x%lx this CPU "
+                                 "does not allow: #GP\n", value & ~rdmsr(IA32_VMX_CR4_FIXED1));
+    if ((value & CR4_PAE) && (vmcs_read(CR0_READ_SHADOW) & CR0_PG) &&
+        !(vmcs_read(GUEST_IA32_EFER) & EFER_LMA))
+        return pae_paging_unsupported(v);
     uint64_t real = vmx_fixed(value, IA32_VMX_CR4_FIXED0, IA32_VMX_CR4_FIXED1);
-    kprintf("cr: guest writes CR4 = 0x%lx, runs with 0x%lx\n", value, real);
+    exit_log("cr: guest writes CR4 = 0x%lx, runs with 0x%lx\n", value, real);
     vmcs_write(CR4_READ_SHADOW, value);
     vmcs_write(GUEST_CR4, real);
     vcpu_skip_instruction();
@@ -121,15 +158,22 @@ enum exit_action handle_cr_access(struct vcpu *v)
     unsigned gpr = (q & CR_QUAL_GPR_MASK) >> CR_QUAL_GPR_SHIFT;
 
     if (access == CR_QUAL_ACCESS_MOV_TO_CR && cr == 0)
-        return guest_write_cr0(vcpu_gpr_read(v, gpr));
+        return guest_write_cr0(v, vcpu_gpr_read(v, gpr));
     if (access == CR_QUAL_ACCESS_MOV_TO_CR && cr == 4)
-        return guest_write_cr4(vcpu_gpr_read(v, gpr));
+        return guest_write_cr4(v, vcpu_gpr_read(v, gpr));
+    if (access == CR_QUAL_ACCESS_MOV_TO_CR && cr == CR8)
+        return guest_write_cr8(vcpu_gpr_read(v, gpr));
+    if (access == CR_QUAL_ACCESS_MOV_FROM_CR && cr == CR8) {
+        vcpu_gpr_write(v, gpr, guest_task_priority);
+        vcpu_skip_instruction();
+        return EXIT_RESUME;
+    }
     if (access == CR_QUAL_ACCESS_LMSW) {
         /* LMSW loads CR0[3:0] but cannot clear PE. */
         uint64_t msw = (q & CR_QUAL_LMSW_SOURCE_MASK) >> CR_QUAL_LMSW_SOURCE_SHIFT;
         uint64_t low = CR0_PE | CR0_MP | CR0_EM | CR0_TS;
         uint64_t old = vmcs_read(CR0_READ_SHADOW);
-        return guest_write_cr0((old & ~low) | (msw & low) | (old & CR0_PE));
+        return guest_write_cr0(v, (old & ~low) | (msw & low) | (old & CR0_PE));
     }
     kprintf("cr: unexpected access type %u to CR%u, exit qualification 0x%lx\n",
             access, cr, q);

@@ -19,6 +19,8 @@ static const char *access_name(uint64_t q)
 
 enum exit_action handle_ept_violation(struct vcpu *v)
 {
+    if (vcpu_exit_interrupted_event(v, EXIT_REASON_EPT_VIOLATION))
+        return EXIT_GUEST_DONE;
     uint64_t q = vmcs_read(EXIT_QUALIFICATION);
     uint64_t gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
     struct mmio_device *d = mmio_find(gpa);
@@ -37,6 +39,8 @@ enum exit_action handle_ept_violation(struct vcpu *v)
 
 enum exit_action handle_ept_misconfiguration(struct vcpu *v)
 {
+    if (vcpu_exit_interrupted_event(v, EXIT_REASON_EPT_MISCONFIGURATION))
+        return EXIT_GUEST_DONE;
     uint64_t gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
     kprintf("EPT misconfiguration at GPA 0x%lx: an EPT entry the CPU cannot use "
             "(reserved bits or a bad memory type): a hypervisor bug\n", gpa);

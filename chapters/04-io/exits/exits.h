@@ -19,6 +19,10 @@ uint64_t io_unclaimed_accesses(void);
 enum exit_action handle_rdmsr(struct vcpu *v);
 enum exit_action handle_wrmsr(struct vcpu *v);
 enum exit_action handle_preemption_timer(struct vcpu *v);
+enum exit_action handle_invd(struct vcpu *v);
+enum exit_action handle_xsetbv(struct vcpu *v);
+/** VMXON, VMREAD, INVEPT...: an invalid opcode, as on a CPU without VMX. */
+enum exit_action handle_vmx_instruction(struct vcpu *v);
 enum exit_action handle_ept_violation(struct vcpu *v);
 enum exit_action handle_ept_misconfiguration(struct vcpu *v);
 /** VM-entry failures (exit reason bit 31 set): reports and ends. */

@@ -13,6 +13,9 @@
 #include "vmx/vmx_insn.h"
 
 #define ALL_ONES 0xFFFFFFFFu
+#define BYTE_MASK 0xFFu
+#define WORD_MASK 0xFFFFu
+#define BITS_PER_BYTE 8
 
 static uint64_t unclaimed_accesses;
 
@@ -46,6 +49,27 @@ uint64_t io_unclaimed_accesses(void)
     return unclaimed_accesses;
 }
 
+/* COM1's registers are a byte wide: a 16- or 32-bit IN or OUT there is a
+ * byte access to each of the next 2 or 4 ports, lowest first, as the bus
+ * splits it for an 8-bit device. */
+static enum exit_action com1_wide_access(struct vcpu *v, uint16_t port, unsigned size,
+                                         bool in)
+{
+    uint64_t rax = v->gpr[GPR_RAX];
+    uint32_t value = 0;
+    for (unsigned i = 0; i < size; i++) {
+        uint16_t p = (uint16_t)(port + i);
+        if (in)
+            value |= (port_in(p) & BYTE_MASK) << (BITS_PER_BYTE * i);
+        else
+            port_out(p, (rax >> (BITS_PER_BYTE * i)) & BYTE_MASK);
+    }
+    if (in) /* IN to AX keeps the rest of RAX; IN to EAX zeroes bits 63:32 */
+        v->gpr[GPR_RAX] = size == 4 ? value : (rax & ~(uint64_t)WORD_MASK) | value;
+    vcpu_skip_instruction();
+    return EXIT_RESUME;
+}
+
 enum exit_action handle_io(struct vcpu *v)
 {
     uint64_t q = vmcs_read(EXIT_QUALIFICATION);
@@ -57,6 +81,8 @@ enum exit_action handle_io(struct vcpu *v)
         kprintf("io: string I/O (INS/OUTS) at port 0x%x is not emulated here\n", port);
         return vcpu_end(v, false, "string I/O to port 0x%x is not emulated", port);
     }
+    if (is_com1(port) && size > 1)
+        return com1_wide_access(v, port, size, q & IO_QUAL_DIRECTION_IN);
     if (q & IO_QUAL_DIRECTION_IN) {
         uint64_t value = port_in(port) & mask;
         /* IN to AL or AX keeps the rest of RAX; IN to EAX zeroes bits 63:32. */

@@ -10,4 +10,11 @@ enum guest_program {
     GUEST_UNKNOWN_MSR = 3,  /**< read an MSR the guest does not have */
     GUEST_ISOLATION = 4,    /**< find and overwrite hypervisor memory */
     GUEST_BENCH = 5,        /**< time each kind of VM exit (guests/bench.inc) */
+    /* Attacks on the hypervisor itself. */
+    GUEST_HLT_CLI = 6,       /**< CLI; HLT */
+    GUEST_INT3_FLOOD = 7,    /**< INT3 in a loop: an exit and a line each */
+    GUEST_VMX = 8,           /**< VMREAD, with VMX hidden */
+    GUEST_PRINT_VERDICT = 9, /**< text that looks like a verdict */
+    GUEST_CR8 = 10,          /**< CR8, valid and reserved bits */
+    GUEST_CR0_HIGH = 11,     /**< CR0 bit 32 */
 };

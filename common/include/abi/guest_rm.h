@@ -10,4 +10,10 @@ enum guest_program {
     GUEST_BAD_MMIO = 3,   /**< an instruction the MMIO decoder does not know */
     GUEST_HANG = 4,       /**< loop forever without a VM exit */
     GUEST_BENCH = 5,      /**< time each kind of VM exit (guests/bench.inc) */
+    /* Attacks on the hypervisor itself, from real mode. */
+    GUEST_RM_UNKNOWN_MSR = 6, /**< RDMSR of an unknown MSR: a fault without error code */
+    GUEST_RM_CR4_VMXE = 7,    /**< CR4.VMXE: a fault without error code */
+    GUEST_RM_HLT_CLI = 8,     /**< CLI; HLT */
+    GUEST_RM_PAE = 9,         /**< PAE paging, which is not emulated */
+    GUEST_RM_INT3 = 10,       /**< INT3, reflected through the IVT */
 };
