@@ -54,6 +54,7 @@ help:
 	@echo "  make images           build every chapter's hypervisor and the guests (the default)"
 	@echo "  make unit             run only the host-side C unit tests"
 	@echo "  make bench            count VM exits and emulated instructions per chapter under Bochs"
+	@echo "  make stats            lines per chapter, lines of code each adds (budget 1500), longest functions"
 	@echo "  make docs             run Doxygen on the sources (warnings are errors)"
 	@echo "  make book             render the book to build/book/"
 	@echo "  make clean            remove build/"

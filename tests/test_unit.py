@@ -70,7 +70,7 @@ CHAPTER = re.compile(r"chapters/([^/]+)/")
 
 def copies(test):
     """(chapter, sources) for every chapter copy of the test's sources: a
-    test that names chapter 2's checker.c also runs against chapter 3's and
+    test that names chapter 2's controls.c also runs against chapter 3's and
     4's, which carry the same file (changed or not). Sources outside
     chapters/ are the same for all; a test without chapter sources runs
     once, as chapter None."""

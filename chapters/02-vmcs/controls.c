@@ -41,6 +41,17 @@ uint64_t controls_capability(enum control_group group)
     return 0;
 }
 
+struct checker_capabilities controls_capabilities(void)
+{
+    return (struct checker_capabilities){
+        .pin = controls_capability(CONTROLS_PIN_BASED),
+        .proc = controls_capability(CONTROLS_PRIMARY_PROCESSOR_BASED),
+        .proc2 = controls_capability(CONTROLS_SECONDARY_PROCESSOR_BASED),
+        .exit = controls_capability(CONTROLS_VM_EXIT),
+        .entry = controls_capability(CONTROLS_VM_ENTRY),
+    };
+}
+
 bool controls_available(enum control_group group, uint32_t control)
 {
     return VMX_CTLS_ALLOWED1(controls_capability(group)) & control;

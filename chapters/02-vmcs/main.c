@@ -2,7 +2,7 @@
  * launch the guest and handle its VM exits until it ends. Intel SDM Vol. 3C,
  * "Virtual Machine Control Structures" and "VM Entries". */
 #include "chapter.h"
-#include "checker.h"
+#include "controls.h"
 #include "guest.h"
 #include "isolation.h"
 #include "printf.h"
@@ -42,7 +42,8 @@ noreturn void chapter_main(const struct boot_info *info)
                 scenario->shows);
         scenario->break_vmcs();
     }
-    unsigned broken = checker_run();
+    struct checker_capabilities allowed = controls_capabilities();
+    unsigned broken = checker_run(&allowed);
 
     isolation_arm();
     vcpu.gpr[GPR_RDI] = scenario->program;

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmx/vmcs_dump.h" /* vmcs_dump_guest_state, in common/ */
+
 /** Where the guest starts. */
 struct guest_start {
     uint64_t rip;       /**< entry point (linear = physical here) */
@@ -26,5 +28,3 @@ bool vmcs_setup_controls(void);
 void vmcs_setup_host_state(void);
 /** Guest-state area: a 64-bit guest at start. */
 void vmcs_setup_guest_state(const struct guest_start *start);
-/** Prints the guest-state area, for a failed VM entry. */
-void vmcs_dump_guest_state(void);

@@ -4,7 +4,6 @@
  * are emulated, anything else ends the guest. Intel SDM Vol. 3C, "The
  * Extended Page Table Mechanism (EPT)" and "Unrestricted Guests". */
 #include "chapter.h"
-#include "checker.h"
 #include "guest.h"
 #include "controls.h"
 #include "cpu.h"
@@ -93,7 +92,8 @@ noreturn void chapter_main(const struct boot_info *info)
                 scenario->shows);
         scenario->break_vmcs();
     }
-    unsigned broken = checker_run();
+    struct checker_capabilities allowed = controls_capabilities();
+    unsigned broken = checker_run(&allowed);
 
     flush_ept(eptp);
 

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmx/checker.h"
+
 /** The five control fields, each with its capability MSR. */
 enum control_group {
     CONTROLS_PIN_BASED,
@@ -24,6 +26,10 @@ uint32_t controls_adjust(uint32_t wanted, uint64_t capability, uint32_t *refused
 /** The capability MSR for a group: the TRUE_* one when IA32_VMX_BASIC
  *  bit 55 says it exists (it lets more default-1 controls be 0). */
 uint64_t controls_capability(enum control_group group);
+
+/** The five capability MSRs controls_capability() chooses, for the
+ *  VM-entry checker. */
+struct checker_capabilities controls_capabilities(void);
 
 /** True if the CPU allows this control of the group to be 1. */
 bool controls_available(enum control_group group, uint32_t control);

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmx/vmcs_dump.h" /* vmcs_dump_guest_state, in common/ */
+
 /** Where the guest starts: real mode, so CS = 0 and these are offsets. */
 struct guest_start {
     uint64_t rip;       /**< entry point, a guest-physical address */
@@ -29,5 +31,3 @@ bool vmcs_setup_controls(uint64_t eptp);
 void vmcs_setup_host_state(void);
 /** Guest-state area: a guest in real mode, like a CPU after reset. */
 void vmcs_setup_guest_state(const struct guest_start *start);
-/** Prints the guest-state area, for a failed VM entry. */
-void vmcs_dump_guest_state(void);

@@ -1,11 +1,11 @@
-// sources: chapters/02-vmcs/checker.c
-/* Host-side checks of chapter 2's software VM-entry checker. A valid
- * snapshot is built by hand to mirror what vmcs.c writes for the 64-bit
- * guest on Bochs's corei7_haswell_4770; every rule must hold on it. Then a
+// sources: common/vmx_checker.c
+/* Host-side checks of the software VM-entry checker every chapter calls.
+ * A valid snapshot is built by hand to mirror what chapter 2's vmcs.c
+ * writes for the 64-bit guest on Bochs's corei7_haswell_4770; every rule must hold on it. Then a
  * table of mutations, each breaking one field, names the exact rules that
  * must break, and no others (cf. Intel SDM Vol. 3C, "Checks on VMX Controls
  * and Host-State Area" and "Checking and Loading Guest State").
- * checker_snapshot.c reads a real VMCS and is not linked: the stub below
+ * vmx_checker_snapshot.c reads a real VMCS and is not linked: the stub below
  * hands checker_run() a snapshot from this file. */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -14,9 +14,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "checker.h"
 #include "x86.h"
 #include "vmx/access_rights.h"
+#include "vmx/checker.h"
 #include "vmx/vmx_capabilities.h"
 #include "vmx/vmx_controls.h"
 
@@ -25,8 +25,9 @@
 static struct vmcs_snapshot run_snapshot; /* what checker_snapshot() returns */
 static char printed[4096];                /* what kprintf() printed */
 
-void checker_snapshot(struct vmcs_snapshot *s)
+void checker_snapshot(struct vmcs_snapshot *s, const struct checker_capabilities *caps)
 {
+    (void)caps;
     *s = run_snapshot;
 }
 
@@ -444,6 +445,9 @@ static void test_limits_that_agree(void)
 
 /* --- unrestricted guest -------------------------------------------------- */
 
+#define EPT_ROOT 0x200000ull      /* a page-aligned EPT PML4 */
+#define EPTP_WB_4LEVEL 0x1Eull    /* memory type 6 (WB), walk length 4 - 1 in bits 5:3 */
+
 /** A guest outside IA-32e mode, with PE = PG = 0 and the "unrestricted
  *  guest" control: the one exception to the CR0 fixed-0 rule. */
 static struct vmcs_snapshot unrestricted_real_mode(bool unrestricted)
@@ -452,6 +456,9 @@ static struct vmcs_snapshot unrestricted_real_mode(bool unrestricted)
     if (unrestricted) {
         s.proc |= PROC_ACTIVATE_SECONDARY_CONTROLS;
         s.proc2 = PROC2_ENABLE_EPT | PROC2_UNRESTRICTED_GUEST;
+        /* Chapter 3's EPTP (write-back, 4-level walk) on a CPU that offers it. */
+        s.eptp = EPT_ROOT | EPTP_WB_4LEVEL;
+        s.ept_vpid_cap = EPT_CAP_MEMORY_TYPE_WB | EPT_CAP_PAGE_WALK_4;
     }
     s.entry &= ~ENTRY_IA_32E_MODE_GUEST;
     s.guest_efer = 0;
@@ -514,7 +521,7 @@ static void test_checker_run(void)
 
     run_snapshot = valid();
     printed[0] = '\0';
-    CHECK_EQ_U64(checker_run(), 0);
+    CHECK_EQ_U64(checker_run(NULL), 0);
     snprintf(want, sizeof want, "checker: %u of %u VM-entry rules hold\n", entry_rule_count,
              entry_rule_count);
     CHECK_STR(printed, want);
@@ -522,7 +529,7 @@ static void test_checker_run(void)
     run_snapshot = valid();
     link_pointer_0(&run_snapshot);
     printed[0] = '\0';
-    CHECK_EQ_U64(checker_run(), 1);
+    CHECK_EQ_U64(checker_run(NULL), 1);
     snprintf(want, sizeof want,
              "checker: broken rule: %s (SDM \"Checks on Guest Non-Register State\")\n"
              "checker: %u of %u VM-entry rules hold\n",
@@ -530,11 +537,11 @@ static void test_checker_run(void)
     CHECK_STR(printed, want);
 }
 
-#if CHAPTER_NUMBER >= 3
 #define R_UNRESTRICTED_EPT "\"unrestricted guest\" requires \"enable EPT\""
 #define R_VPID "with \"enable VPID\", the VPID must not be 0000H"
 
-/** The two control rules chapter 3 adds with EPT and VPID. */
+/** The control rules of EPT and VPID, which chapter 3 sets: they hold
+ *  while those controls are off (as in valid(), chapter 2's VMCS). */
 static void test_ept_and_vpid_rules(void)
 {
     static const char *const none[] = {NULL};
@@ -556,7 +563,6 @@ static void test_ept_and_vpid_rules(void)
     s.proc &= ~PROC_ACTIVATE_SECONDARY_CONTROLS;
     check_broken("VPID 0, secondary controls not activated", &s, none);
 }
-#endif
 
 int main(void)
 {
@@ -568,8 +574,6 @@ int main(void)
     test_unrestricted_guest();
     test_checker_run();
     test_unrestricted_cs_type();
-#if CHAPTER_NUMBER >= 3
     test_ept_and_vpid_rules();
-#endif
     return CHECK_DONE("test_checker");
 }

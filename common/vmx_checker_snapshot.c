@@ -1,10 +1,9 @@
 /* Reading the current VMCS and the capability MSRs into a snapshot, so the
  * checker's rules can be pure functions (and run on the host in tests). */
-#include "checker.h"
-#include "controls.h"
 #include "cpu.h"
 #include "msr.h"
 #include "x86.h"
+#include "vmx/checker.h"
 #include "vmx/vmcs_encodings.h"
 #include "vmx/vmx_controls.h"
 #include "vmx/vmx_insn.h"
@@ -12,7 +11,7 @@
 #define CPUID_ADDRESS_SIZES 0x80000008u
 #define PHYSICAL_WIDTH_MASK 0xFFu
 
-void checker_snapshot(struct vmcs_snapshot *s)
+void checker_snapshot(struct vmcs_snapshot *s, const struct checker_capabilities *caps)
 {
     s->pin = (uint32_t)vmcs_read(PIN_BASED_VM_EXECUTION_CONTROLS);
     s->proc = (uint32_t)vmcs_read(PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS);
@@ -22,11 +21,11 @@ void checker_snapshot(struct vmcs_snapshot *s)
     s->vpid = (s->proc2 & PROC2_ENABLE_VPID) ? vmcs_read(VIRTUAL_PROCESSOR_IDENTIFIER) : 0;
     s->exit = (uint32_t)vmcs_read(VM_EXIT_CONTROLS);
     s->entry = (uint32_t)vmcs_read(VM_ENTRY_CONTROLS);
-    s->pin_cap = controls_capability(CONTROLS_PIN_BASED);
-    s->proc_cap = controls_capability(CONTROLS_PRIMARY_PROCESSOR_BASED);
-    s->proc2_cap = controls_capability(CONTROLS_SECONDARY_PROCESSOR_BASED);
-    s->exit_cap = controls_capability(CONTROLS_VM_EXIT);
-    s->entry_cap = controls_capability(CONTROLS_VM_ENTRY);
+    s->pin_cap = caps->pin;
+    s->proc_cap = caps->proc;
+    s->proc2_cap = caps->proc2;
+    s->exit_cap = caps->exit;
+    s->entry_cap = caps->entry;
     s->cr0_fixed0 = rdmsr(IA32_VMX_CR0_FIXED0);
     s->cr0_fixed1 = rdmsr(IA32_VMX_CR0_FIXED1);
     s->cr4_fixed0 = rdmsr(IA32_VMX_CR4_FIXED0);

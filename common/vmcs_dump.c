@@ -1,6 +1,6 @@
 /* The guest-state area in one screen, for diagnosing a failed VM entry. */
 #include "printf.h"
-#include "vmcs.h"
+#include "vmx/vmcs_dump.h"
 #include "vmx/vmcs_encodings.h"
 #include "vmx/vmx_insn.h"
 

@@ -4,7 +4,10 @@
  *  "Checks on VMX Controls and Host-State Area" and "Checking and Loading
  *  Guest State". The rules cover every check KVM's nested VMX makes on VM
  *  entry for the fields stepvisor sets (docs/nested-kvm-checks.md), so an
- *  entry that passes here passes under KVM; the CPU checks yet more. */
+ *  entry that passes here passes under KVM; the CPU checks yet more.
+ *  One checker serves every chapter: the rules about EPT, VPID and
+ *  unrestricted guest apply exactly when those controls are set, as on the
+ *  CPU, so chapter 2's VMCS passes them without setting them. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
@@ -50,11 +53,19 @@ struct entry_rule {
     bool (*holds)(const struct vmcs_snapshot *s);
 };
 
-/** Fills s from the current VMCS and the capability MSRs. */
-void checker_snapshot(struct vmcs_snapshot *s);
+/** The capability MSRs the chapter computed its controls from (the TRUE_*
+ *  ones where IA32_VMX_BASIC offers them; proc2 is 0 when the secondary
+ *  controls cannot be activated). The chapter's controls.c chooses them,
+ *  so the chapter passes them in. */
+struct checker_capabilities {
+    uint64_t pin, proc, proc2, exit, entry;
+};
+
+/** Fills s from the current VMCS, caps and the other capability MSRs. */
+void checker_snapshot(struct vmcs_snapshot *s, const struct checker_capabilities *caps);
 /** The rules, and how many there are. */
 extern const struct entry_rule entry_rules[];
 extern const unsigned entry_rule_count;
 /** Checks the current VMCS, prints each broken rule with its section, and
  *  returns how many are broken. */
-unsigned checker_run(void);
+unsigned checker_run(const struct checker_capabilities *caps);
