@@ -50,6 +50,7 @@ SECTIONS = {
     "Definitions of Primary VM-Exit Controls": ("3C", "Table 25-13"),
     "VM-Entry Control Fields": ("3C", "25.8"),
     "Definitions of VM-Entry Controls": ("3C", "Table 25-15"),
+    "VM-Entry Controls for Event Injection": ("3C", "25.8.3"),
     "Format of the VM-Entry Interruption-Information Field": ("3C", "a table in 25.8.3"),
     "VM-Exit Information Fields": ("3C", "25.9"),
     "Basic VM-Exit Information": ("3C", "25.9.1"),

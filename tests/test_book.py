@@ -403,7 +403,7 @@ def test_excerpts_name_the_symbol_and_link_to_their_lines(book):
         assert m, c
         path, first = m.group(1)[4:], int(m.group(2))
         assert m.group(3) == path and int(m.group(4)) == first
-    assert '<code>vm_enter</code> in <a href="src/chapters/02-vmcs/vmentry.asm.html#L-' in page
+    assert '<code>vm_run</code> in <a href="src/chapters/02-vmcs/vmentry.asm.html#L-' in page
     # The excerpt shows its own line numbers: the block starts counting there.
     start = re.search(r'vmentry.asm.html#L-(\d+)', page).group(1)
     assert f'data-startFrom="{start}"' in page
@@ -527,14 +527,17 @@ def test_numbers_in_the_text_match_the_code():
         m = re.search(f"`{name}` is (0x[0-9A-F]+)", flat["02-vmcs"])
         assert int(m.group(1), 16) == define(name, enc)
     ctl = "common/include/vmx/vmx_controls.h"
-    m = re.search(r"(\d+) \(HLT exiting\), (\d+) \(use I/O bitmaps\) and (\d+) "
-                  r"\(use MSR bitmaps\)", flat["02-vmcs"])
+    m = re.search(r"(\d+) \(HLT exiting\), (\d+) \(CR8-load exiting\), (\d+) \(CR8-store "
+                  r"exiting\), (\d+) \(use I/O bitmaps\) and (\d+) \(use MSR bitmaps\)",
+                  flat["02-vmcs"])
     assert [1 << int(b) for b in m.groups()] == [
-        define(n, ctl) for n in ("PROC_HLT_EXITING", "PROC_USE_IO_BITMAPS", "PROC_USE_MSR_BITMAPS")]
+        define(n, ctl) for n in ("PROC_HLT_EXITING", "PROC_CR8_LOAD_EXITING",
+                                 "PROC_CR8_STORE_EXITING", "PROC_USE_IO_BITMAPS",
+                                 "PROC_USE_MSR_BITMAPS")]
     m = re.search(r"(0x[0-9A-F]+) for the console and (0x[0-9A-F]+) for the disk", flat["04-io"])
     assert (int(m.group(1), 16), int(m.group(2), 16)) == (
-        define("VIRTIO_CONSOLE_BASE", "chapters/04-io/virtio_console.h"),
-        define("VIRTIO_BLK_BASE", "chapters/04-io/virtio_blk.h"))
+        define("VIRTIO_CONSOLE_BASE", "common/include/abi/virtio_mmio.h"),
+        define("VIRTIO_BLK_BASE", "common/include/abi/virtio_mmio.h"))
 
 
 def test_counts_in_the_text_match_the_runs(book):

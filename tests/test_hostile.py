@@ -55,12 +55,12 @@ CASES = [
     # ---- chapter 3: the guest starts in real mode ----
     ("03-ept", "attack-rm-unknown-msr", [
         "msr: RDMSR of MSR 0x12345678, which this guest does not have: #GP",
-        "re:guest: real-mode #GP handler, return IP = 0x7[c-f][0-9a-f]{2}",
+        "re:guest: real-mode #GP handler, return IP = 0x[78][0-9a-f]{3}",
         "guest ended: the guest exited with status 0",
     ], None),
     ("03-ept", "attack-rm-cr4-vmxe", [
         "cr: guest tried to set CR4.VMXE, but VMX is hidden from it: #GP",
-        "re:guest: real-mode #GP handler, return IP = 0x7[c-f][0-9a-f]{2}",
+        "re:guest: real-mode #GP handler, return IP = 0x[78][0-9a-f]{3}",
         "guest ended: the guest exited with status 0",
     ], None),
     ("03-ept", "attack-rm-hlt-cli", [
@@ -72,9 +72,9 @@ CASES = [
         r"emulate \(no PDPTE loading, no PAE page walk\)",
     ], "re:PAE paging is not supported \\(guest RIP " + RIP + "\\)"),
     ("03-ept", "attack-rm-int3", [
-        "re:exception: #BP breakpoint \\(vector 3\\) in the guest at RIP 0x7[c-f][0-9a-f]{2}; "
+        "re:exception: #BP breakpoint \\(vector 3\\) in the guest at RIP 0x[78][0-9a-f]{3}; "
         "reflected to the guest",
-        "re:guest: real-mode #BP handler, return IP = 0x7[c-f][0-9a-f]{2}",
+        "re:guest: real-mode #BP handler, return IP = 0x[78][0-9a-f]{3}",
         "guest ended: the guest exited with status 0",
     ], None),
 
