@@ -3,6 +3,7 @@
 #include "cpu.h"
 #include "exit_log.h"
 #include "printf.h"
+#include "tsc.h"
 #include "trap.h"
 #include "x86.h"
 #include "vmx/access_rights.h"
@@ -57,28 +58,11 @@ unsigned vcpu_cpl(void)
     return (vmcs_read(GUEST_SS_ACCESS_RIGHTS) & AR_DPL_MASK) >> AR_DPL_SHIFT;
 }
 
-#define CPUID_FREQUENCY 0x16u
-#define CPUID_FREQUENCY_MHZ_MASK 0xFFFFu
-#define TICKS_PER_MHZ_SECOND 1000000ull
-
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-/* The deadline in TSC ticks: RUN_DEADLINE_SECONDS at the rate CPUID leaf
- * 16H gives ("Processor Frequency Information": base frequency, which an
- * invariant TSC runs at), else RUN_DEADLINE_TICKS. */
+/* The deadline in TSC ticks: RUN_DEADLINE_SECONDS at the TSC's measured
+ * rate (common/tsc.c). */
 static uint64_t deadline_ticks(void)
 {
-    if (cpuid(CPUID_VENDOR, 0).eax >= CPUID_FREQUENCY) {
-        uint64_t mhz = cpuid(CPUID_FREQUENCY, 0).eax & CPUID_FREQUENCY_MHZ_MASK;
-        if (mhz)
-            return mhz * TICKS_PER_MHZ_SECOND * RUN_DEADLINE_SECONDS;
-    }
-    return RUN_DEADLINE_TICKS;
+    return tsc_hz() * RUN_DEADLINE_SECONDS;
 }
 
 void vcpu_start_clock(struct vcpu *v)

@@ -41,12 +41,9 @@ struct vcpu {
 
 /** A deadline for the whole run, from the first VM entry: the preemption-
  *  timer watchdog bounds the time between exits, this the total, whatever
- *  the guest does. RUN_DEADLINE_SECONDS where CPUID says how fast the TSC
- *  runs; else RUN_DEADLINE_TICKS TSC ticks, which under Bochs (clock
- *  sync=none, ips=80M) is about 10 s of its time: the normal runs take
- *  under a twentieth of it, a guest flooding exits a fifth. */
+ *  the guest does. Under Bochs (clock sync=none, ips=80M) the normal runs
+ *  take under a twentieth of it. */
 #define RUN_DEADLINE_SECONDS 10u
-#define RUN_DEADLINE_TICKS 1000000000ull
 
 /** Guest RIP += VM-exit instruction length: the exiting instruction is
  *  done, and so is the blocking by STI or MOV SS it may have caused. */

@@ -27,6 +27,13 @@ static inline void cpuid64(uint32_t leaf, uint32_t subleaf, uint64_t *rax, uint6
                      : "a"(leaf), "c"(subleaf));
 }
 
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
 static inline uint64_t rdmsr(uint32_t msr)
 {
     uint32_t lo, hi;
