@@ -138,11 +138,12 @@ MMIO_DEVICES_SEEDS = {
 TARGETS = {
     "virtqueue": (["chapters/04-io/virtqueue.c"], VIRTQUEUE_SEEDS),
     "mmio_decode": (["chapters/03-ept/mmio_decode.c"], MMIO_DECODE_SEEDS),
-    "measure": (["chapters/04-io/measure.c", "common/exit_log.c"], MEASURE_SEEDS),
+    "measure": (["chapters/04-io/measure.c", "common/exit_log.c", "tests/fuzz/console_stub.c"],
+                MEASURE_SEEDS),
     "mmio_devices": (["chapters/04-io/test_device.c", "chapters/04-io/virtio_mmio.c",
                       "chapters/04-io/virtio_console.c", "chapters/04-io/virtio_blk.c",
                       "chapters/04-io/virtqueue.c", "common/exit_log.c",
-                      "common/line_buffer.c"], MMIO_DEVICES_SEEDS),
+                      "common/line_buffer.c", "tests/fuzz/console_stub.c"], MMIO_DEVICES_SEEDS),
 }
 CHAPTER = re.compile(r"chapters/([^/]+)/")
 

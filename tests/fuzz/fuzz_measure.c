@@ -4,42 +4,18 @@
  * count, and the rest of the input feeds the labels. measure_print() runs
  * after every step, so a division by zero or a wrapped product anywhere
  * (the bug of a 2^63-byte measurement) is caught by UBSan or by the
- * invariant below: every line printed is plain printable text. */
+ * invariant of console_stub.c: every line printed is plain printable text. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "measure.h"
 #include "printf.h"
 
-#define REQUIRE(cond)            \
-    do {                         \
-        if (!(cond))             \
-            __builtin_trap();    \
-    } while (0)
-
 #define STEP 17
 #define LABEL_BYTES 40
-
-/* The hypervisor's console, for the fuzzer: format and check. */
-int kvprintf(const char *fmt, va_list ap)
-{
-    char line[1024];
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    for (const char *p = line; *p; p++)
-        REQUIRE(*p == '\n' || (*p >= ' ' && *p <= '~'));
-    return n;
-}
-
-int kprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = kvprintf(fmt, ap);
-    va_end(ap);
-    return n;
-}
 
 static uint64_t le64(const uint8_t *p)
 {

@@ -14,13 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "mmio_decode.h"
-
-#define REQUIRE(cond)            \
-    do {                         \
-        if (!(cond))             \
-            __builtin_trap();    \
-    } while (0)
 
 static bool same(const struct mmio_insn *a, const struct mmio_insn *b)
 {

@@ -12,16 +12,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "printf.h"
 #include "test_device.h"
 #include "virtio_blk.h"
 #include "virtio_console.h"
-
-#define REQUIRE(cond)            \
-    do {                         \
-        if (!(cond))             \
-            __builtin_trap();    \
-    } while (0)
 
 #define RAM_BYTES 0x10000u
 #define DISK_BYTES 0x1000u
@@ -29,24 +24,6 @@
 
 static uint8_t ram[RAM_BYTES];
 static uint8_t disk[DISK_BYTES];
-
-int kvprintf(const char *fmt, va_list ap)
-{
-    char line[2048];
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    for (const char *p = line; *p; p++)
-        REQUIRE(*p == '\n' || (*p >= ' ' && *p <= '~'));
-    return n;
-}
-
-int kprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = kvprintf(fmt, ap);
-    va_end(ap);
-    return n;
-}
 
 /* guest_memory.c's contract: [gpa, gpa + len) all in RAM, else NULL. */
 void *guest_ram_map(void *ctx, uint64_t gpa, uint64_t len)

@@ -20,13 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "virtqueue.h"
-
-#define REQUIRE(cond)            \
-    do {                         \
-        if (!(cond))             \
-            __builtin_trap();    \
-    } while (0)
 
 #define CONTROL 16
 #define RAM_BASE 0x1000ull
