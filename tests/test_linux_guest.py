@@ -1,0 +1,161 @@
+"""The Linux guest (guests/linux/, built by tools/build_linux.py) on QEMU
+TCG, natively: the reference for what chapter 6 must reproduce under
+stepvisor. It boots the bzImage with the initramfs as its initrd to the
+busybox prompt on ttyS0, reads the virtio-mmio disk (/dev/vda) and writes
+to the virtio console (hvc0), answers commands typed on the serial port,
+and `reboot -f` ends QEMU.
+
+QEMU's 'microvm' machine has virtio-mmio and no PCI or ACPI, like the PC
+chapter 6 presents; with acpi=off QEMU announces each virtio-mmio device
+on the kernel's command line (virtio_mmio.device=...), and describes the
+local APIC and I/O APIC with an MP table. (It has no i8042: Linux says
+"i8042: No controller found".)
+"""
+import os
+import select
+import signal
+import subprocess
+import time
+
+import pytest
+
+import build_linux
+import stepvisor
+from conftest import ARTIFACTS
+
+DISK = stepvisor.BUILD / "guests" / "disk.img"
+MEGS = 128
+BOOT_TIMEOUT = 60  # seconds to the prompt (measured: about 3 s on QEMU TCG)
+COMMAND_TIMEOUT = 20
+PROMPT = "stepvisor# "
+# microvm has neither an i8042 nor port 0xCF9 to reset through: reboot=t
+# makes Linux reset by a triple fault, which ends QEMU under -no-reboot.
+KERNEL_CMDLINE = "console=ttyS0 reboot=t"
+
+
+@pytest.fixture(scope="module")
+def linux():
+    """build/linux/, built or taken from the cache (make test builds it
+    first: `make linux`)."""
+    return build_linux.ensure()
+
+
+class SerialConsole:
+    """QEMU with COM1 on its stdin and stdout: what the guest prints is
+    read as it comes (and kept in com1.log), what is sent is typed."""
+
+    def __init__(self, cmd, workdir):
+        self.workdir = workdir
+        self.log = open(workdir / "com1.log", "wb")
+        self.output = b""
+        self.seen = 0  # expect() looks only past what it already matched
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=open(workdir / "emulator.err", "wb"),
+                                     start_new_session=True, cwd=workdir)
+        os.set_blocking(self.proc.stdout.fileno(), False)
+
+    def _read(self, until):
+        """Reads what QEMU printed, waiting until then at most; False once
+        QEMU's output has ended."""
+        ready, _, _ = select.select([self.proc.stdout], [], [],
+                                    max(0, until - time.monotonic()))
+        if not ready:
+            return True
+        data = self.proc.stdout.read()
+        if data is None:  # nothing after all
+            return True
+        self.output += data
+        self.log.write(data)
+        self.log.flush()
+        return bool(data)
+
+    def expect(self, text, timeout=COMMAND_TIMEOUT):
+        """Waits until text is printed; fails with the output's tail."""
+        deadline = time.monotonic() + timeout
+        want = text.encode()
+        while True:
+            at = self.output.find(want, self.seen)
+            if at >= 0:
+                self.seen = at + len(want)
+                return
+            if time.monotonic() > deadline or not self._read(deadline):
+                tail = self.text()[-3000:]
+                pytest.fail(f"no {text!r} within {timeout} s; artifacts in {self.workdir}; "
+                            f"COM1 ends:\n{tail}", pytrace=False)
+
+    def send(self, line):
+        self.proc.stdin.write(line.encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def wait_exit(self, timeout):
+        """QEMU's exit status once it has ended and its output is read;
+        None at the timeout."""
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            self._read(min(deadline, time.monotonic() + 0.2))
+        while self.proc.poll() is not None and time.monotonic() < deadline:
+            if not self._read(deadline):
+                break
+        return self.proc.poll()
+
+    def text(self):
+        return self.output.decode(errors="replace")
+
+    def lines(self):
+        return [line.rstrip("\r") for line in self.text().split("\n")]
+
+    def close(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # QEMU too may ignore SIGTERM
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+        self.log.close()
+
+
+def qemu_cmd(linux, workdir, disk):
+    return ["qemu-system-x86_64", "-M", "microvm,acpi=off", "-accel", "tcg",
+            "-cpu", "max", "-m", str(MEGS), "-no-reboot", "-display", "none",
+            "-monitor", "none", "-serial", "stdio",
+            "-kernel", str(linux / "bzImage"), "-initrd", str(linux / "initramfs.cpio"),
+            "-append", KERNEL_CMDLINE,
+            "-drive", f"file={disk},format=raw,if=none,id=vda,readonly=on",
+            "-device", "virtio-blk-device,drive=vda",
+            "-device", "virtio-serial-device",
+            "-chardev", f"file,id=hvc,path={workdir / 'hvc0.log'}",
+            "-device", "virtconsole,chardev=hvc"]
+
+
+@pytest.fixture
+def console(linux, request):
+    workdir = stepvisor._fresh_workdir(ARTIFACTS / f"{request.node.name}-qemu-tcg")
+    c = SerialConsole(qemu_cmd(linux, workdir, DISK), workdir)
+    yield c
+    c.close()
+
+
+def test_linux_boots_to_a_shell_that_answers_and_reboots(linux, console):
+    release = (linux / "release").read_text().strip()
+    console.expect(f"{PROMPT}", timeout=BOOT_TIMEOUT)
+    # The echo of the typed line shows $(...) unexpanded: only the
+    # command's output is the exact line.
+    console.send('echo "uname: $(uname -r)"')
+    console.expect(f"uname: {release}\r\n")
+    console.send('echo "disk: $(dd if=/dev/vda bs=512 skip=127 count=1 2>/dev/null'
+                 ' | head -n 1)"')
+    console.expect("disk: stepvisor disk sector 127\r\n")
+    console.send("reboot -f")
+    code = console.wait_exit(COMMAND_TIMEOUT)
+    lines = console.lines()
+    for line in [f"init: stepvisor Linux guest, kernel {release}",
+                 "init: /dev/vda sector 0: stepvisor disk sector 0",
+                 "init: /dev/vda sector 5: stepvisor disk sector 5",
+                 "init: wrote a line to /dev/hvc0",
+                 "init: starting a shell on the console",
+                 f"uname: {release}",
+                 "disk: stepvisor disk sector 127",
+                 "reboot: Restarting system"]:
+        assert line in lines, f"missing line {line!r}; artifacts in {console.workdir}"
+    assert (console.workdir / "hvc0.log").read_text() == "init: hello on hvc0\n"
+    # -no-reboot: the guest's reset request ends QEMU with status 0.
+    assert code == 0, f"QEMU exit status {code}"
