@@ -37,7 +37,10 @@ KERNEL_CMDLINE = "console=ttyS0 reboot=t"
 def linux():
     """build/linux/, built or taken from the cache (make test builds it
     first: `make linux`)."""
-    return build_linux.ensure()
+    try:
+        return build_linux.ensure()
+    except SystemExit as e:  # a missing package, a failed build: say which
+        pytest.fail(str(e), pytrace=False)
 
 
 class SerialConsole:
@@ -159,3 +162,63 @@ def test_linux_boots_to_a_shell_that_answers_and_reboots(linux, console):
     assert (console.workdir / "hvc0.log").read_text() == "init: hello on hvc0\n"
     # -no-reboot: the guest's reset request ends QEMU with status 0.
     assert code == 0, f"QEMU exit status {code}"
+
+
+# --- the build's own checks -------------------------------------------------
+
+def read_cpio(data):
+    """{name: (mode, rdev major, rdev minor, contents)} from a newc cpio."""
+    files, at = {}, 0
+    while True:
+        assert data[at:at + 6] == b"070701", f"bad magic at {at}"
+        f = [int(data[at + 6 + 8 * i:at + 14 + 8 * i], 16) for i in range(13)]
+        mode, size, rmajor, rminor, namesize = f[1], f[6], f[9], f[10], f[11]
+        name = data[at + 110:at + 110 + namesize - 1].decode()
+        at += 110 + namesize
+        at += -at % 4
+        body = data[at:at + size]
+        at += size
+        at += -at % 4
+        if name == "TRAILER!!!":
+            return files
+        files[name] = (mode, rmajor, rminor, body)
+
+
+def test_initramfs_holds_init_busybox_and_the_console(linux):
+    files = read_cpio((linux / "initramfs.cpio").read_bytes())
+    mode, _, _, body = files["init"]
+    assert body == build_linux.INIT.read_bytes() and mode == 0o100755
+    assert files["bin/busybox"][3] == build_linux.BUSYBOX.read_bytes()
+    assert files["bin/sh"][0] == 0o120777 and files["bin/sh"][3] == b"/bin/busybox"
+    assert files["dev/console"][:3] == (0o020600, 5, 1)
+    for d in ("proc", "sys", "dev"):
+        assert files[d][0] == 0o040755
+
+
+def test_a_fragment_line_kconfig_dropped_stops_the_build(tmp_path, monkeypatch):
+    fragment = tmp_path / "fragment"
+    fragment.write_text("CONFIG_VIRTIO_BLK=y\n# CONFIG_ACPI is not set\n"
+                        "CONFIG_LOCALVERSION=\"-x\"\n")
+    monkeypatch.setattr(build_linux, "FRAGMENT", fragment)
+    monkeypatch.setattr(build_linux, "ROOT", tmp_path)
+    config = tmp_path / "config"
+    config.write_text("CONFIG_VIRTIO_BLK=y\n# CONFIG_ACPI is not set\n"
+                      "CONFIG_LOCALVERSION=\"-x\"\n")
+    build_linux.check_config(config)  # all there: no complaint
+    config.write_text("# CONFIG_VIRTIO_BLK is not set\nCONFIG_ACPI=y\n"
+                      "CONFIG_LOCALVERSION=\"-x\"\n")
+    with pytest.raises(SystemExit) as e:
+        build_linux.check_config(config)
+    assert str(e.value) == ("build_linux: the kernel configuration lost lines of fragment:\n"
+                            "  CONFIG_VIRTIO_BLK=y became n\n  CONFIG_ACPI=n became y")
+
+
+def test_the_cache_key_follows_every_input(tmp_path, monkeypatch):
+    key = build_linux.cache_key()
+    assert key == build_linux.cache_key()  # stable
+    for name in ("FRAGMENT", "INIT"):
+        changed = tmp_path / getattr(build_linux, name).name  # same name: content differs
+        changed.write_bytes(getattr(build_linux, name).read_bytes() + b"\n")
+        with monkeypatch.context() as m:
+            m.setattr(build_linux, name, changed)
+            assert build_linux.cache_key() != key, name
