@@ -9,7 +9,8 @@ QEMU's 'microvm' machine has virtio-mmio and no PCI or ACPI, like the PC
 chapter 6 presents; with acpi=off QEMU announces each virtio-mmio device
 on the kernel's command line (virtio_mmio.device=...), and describes the
 local APIC and I/O APIC with an MP table. (It has no i8042: Linux says
-"i8042: No controller found".)
+"i8042: No controller found".) QEMU's plain 'pc' machine checks the other
+way out: Linux's default reboot through the i8042's reset line.
 """
 import os
 import select
@@ -31,6 +32,7 @@ PROMPT = "stepvisor# "
 # microvm has neither an i8042 nor port 0xCF9 to reset through: reboot=t
 # makes Linux reset by a triple fault, which ends QEMU under -no-reboot.
 KERNEL_CMDLINE = "console=ttyS0 reboot=t"
+MICROVM = "microvm,acpi=off"
 
 
 @pytest.fixture(scope="module")
@@ -116,13 +118,17 @@ class SerialConsole:
         self.log.close()
 
 
-def qemu_cmd(linux, workdir, disk):
-    return ["qemu-system-x86_64", "-M", "microvm,acpi=off", "-accel", "tcg",
+def qemu_cmd(linux, machine, append, devices=()):
+    return ["qemu-system-x86_64", "-M", machine, "-accel", "tcg",
             "-cpu", "max", "-m", str(MEGS), "-no-reboot", "-display", "none",
             "-monitor", "none", "-serial", "stdio",
             "-kernel", str(linux / "bzImage"), "-initrd", str(linux / "initramfs.cpio"),
-            "-append", KERNEL_CMDLINE,
-            "-drive", f"file={disk},format=raw,if=none,id=vda,readonly=on",
+            "-append", append, *devices]
+
+
+def virtio_devices(workdir):
+    """The disk on virtio-blk, and a virtio console (hvc0) into a file."""
+    return ["-drive", f"file={DISK},format=raw,if=none,id=vda,readonly=on",
             "-device", "virtio-blk-device,drive=vda",
             "-device", "virtio-serial-device",
             "-chardev", f"file,id=hvc,path={workdir / 'hvc0.log'}",
@@ -130,14 +136,28 @@ def qemu_cmd(linux, workdir, disk):
 
 
 @pytest.fixture
-def console(linux, request):
-    workdir = stepvisor._fresh_workdir(ARTIFACTS / f"{request.node.name}-qemu-tcg")
-    c = SerialConsole(qemu_cmd(linux, workdir, DISK), workdir)
-    yield c
-    c.close()
+def boot(linux, request):
+    """boot(machine, append, devices) -> a SerialConsole; killed after."""
+    consoles = []
+
+    def start(machine, append, devices=lambda workdir: []):
+        workdir = stepvisor._fresh_workdir(ARTIFACTS / f"{request.node.name}-qemu-tcg")
+        consoles.append(SerialConsole(qemu_cmd(linux, machine, append, devices(workdir)),
+                                      workdir))
+        return consoles[-1]
+    yield start
+    for c in consoles:
+        c.close()
 
 
-def test_linux_boots_to_a_shell_that_answers_and_reboots(linux, console):
+def assert_lines(console, lines):
+    got = console.lines()
+    for line in lines:
+        assert line in got, f"missing line {line!r}; artifacts in {console.workdir}"
+
+
+def test_linux_boots_to_a_shell_that_answers_and_reboots(linux, boot):
+    console = boot(MICROVM, KERNEL_CMDLINE, virtio_devices)
     release = (linux / "release").read_text().strip()
     console.expect(f"{PROMPT}", timeout=BOOT_TIMEOUT)
     # The echo of the typed line shows $(...) unexpanded: only the
@@ -149,18 +169,33 @@ def test_linux_boots_to_a_shell_that_answers_and_reboots(linux, console):
     console.expect("disk: stepvisor disk sector 127\r\n")
     console.send("reboot -f")
     code = console.wait_exit(COMMAND_TIMEOUT)
-    lines = console.lines()
-    for line in [f"init: stepvisor Linux guest, kernel {release}",
-                 "init: /dev/vda sector 0: stepvisor disk sector 0",
-                 "init: /dev/vda sector 5: stepvisor disk sector 5",
-                 "init: wrote a line to /dev/hvc0",
-                 "init: starting a shell on the console",
-                 f"uname: {release}",
-                 "disk: stepvisor disk sector 127",
-                 "reboot: Restarting system"]:
-        assert line in lines, f"missing line {line!r}; artifacts in {console.workdir}"
+    assert_lines(console, [
+        f"init: stepvisor Linux guest, kernel {release}",
+        "init: /dev/vda sector 0: stepvisor disk sector 0",
+        "init: /dev/vda sector 5: stepvisor disk sector 5",
+        "init: wrote a line to /dev/hvc0",
+        "init: starting a shell on the console",
+        f"uname: {release}",
+        "disk: stepvisor disk sector 127",
+        "reboot: Restarting system"])
     assert (console.workdir / "hvc0.log").read_text() == "init: hello on hvc0\n"
     # -no-reboot: the guest's reset request ends QEMU with status 0.
+    assert code == 0, f"QEMU exit status {code}"
+
+
+def test_linux_on_a_plain_pc_resets_through_the_i8042(boot):
+    """QEMU's 'pc' machine: no virtio-mmio devices, an i8042, and Linux's
+    default reboot (no ACPI, so the i8042's reset line) ends QEMU."""
+    console = boot("pc", "console=ttyS0")
+    console.expect(PROMPT, timeout=BOOT_TIMEOUT)
+    console.send("reboot -f")
+    code = console.wait_exit(COMMAND_TIMEOUT)
+    assert_lines(console, [
+        "serio: i8042 KBD port at 0x60,0x64 irq 1",
+        "init: no /dev/vda",
+        "init: no /dev/hvc0",
+        "init: starting a shell on the console",
+        "reboot: Restarting system"])
     assert code == 0, f"QEMU exit status {code}"
 
 

@@ -88,7 +88,7 @@ def test_multiboot_checks_pass_under_qemu(request):
     ("hash", f"module_bytes={len(MODULE)} module_fnv1a={fnv1a(MODULE) ^ 1:#x}"),
     ("size", f"module_bytes={len(MODULE) + 1} module_fnv1a={fnv1a(MODULE):#x}"),
     ("absent", "module_bytes=1"),
-])
+], ids=["hash", "size", "absent"])
 def test_multiboot_module_mismatch_is_named(request, what, cmdline):
     """A module that is not what the command line says fails check 22 by
     name, and the exit status is that check's number."""
