@@ -46,10 +46,10 @@ BUSYBOX_PACKAGE = "busybox-static"
 BUSYBOX = Path("/bin/busybox")
 OUTPUTS = ("bzImage", "vmlinux", "initramfs.cpio", "config", "release")
 JOBS = 2
-# The kernel's banner names who built it and when: fixed, so that a
-# rebuild prints the same lines.
+# The kernel's banner names who built it, when, and the how-manieth build
+# of the tree it is: fixed, so that every build prints the same lines.
 KBUILD_ENV = {"ARCH": "x86_64", "KBUILD_BUILD_USER": "stepvisor",
-              "KBUILD_BUILD_HOST": "stepvisor",
+              "KBUILD_BUILD_HOST": "stepvisor", "KBUILD_BUILD_VERSION": "1",
               "KBUILD_BUILD_TIMESTAMP": "Thu Jan  1 00:00:00 UTC 2026"}
 
 
