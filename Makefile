@@ -39,7 +39,7 @@ COMMON_ASM := $(wildcard common/boot/*.asm)
 COMMON_OBJS := $(COMMON_C:%.c=$(BUILD)/%.o) $(COMMON_ASM:%.asm=$(BUILD)/%.o)
 
 .PHONY: all images run iso debug doctor test unit bench stats docs book clean \
-	deps-build deps-run deps-test help check-chapter
+	deps-build deps-run deps-test help check-chapter linux linux-native deps-linux
 .DEFAULT_GOAL := all
 
 all: images
@@ -52,6 +52,8 @@ help:
 	@echo "  make debug CHAPTER=N  boot chapter N under a debugger with its symbols (Bochs or gdb)"
 	@echo "  make iso CHAPTER=N    write build/<chapter>/stepvisor.iso (BIOS boot, COM1 output)"
 	@echo "  make images           build every chapter's hypervisor and the guests (the default)"
+	@echo "  make linux            build the Linux guest into build/linux/ (cached; guests/linux/README.md)"
+	@echo "  make linux-native     boot it natively under Bochs through GRUB and count its instructions"
 	@echo "  make unit             run only the host-side C unit tests"
 	@echo "  make bench            count VM exits and emulated instructions per chapter under Bochs"
 	@echo "  make stats            lines per chapter, lines of code each adds (budget 1500), longest functions"
@@ -162,13 +164,46 @@ ifneq ($(IO_GUEST_C),)
 images: $(BUILD)/guests/guest_io.bin
 endif
 
+# The multiboot check kernel (guests/multiboot/): an ELF32 at 1 MiB in
+# 32-bit C, for any multiboot loader (QEMU's -kernel, GRUB, chapter 6).
+MB_GUEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -m32 -march=i686 -ffreestanding \
+	-fno-pic -fno-pie -fno-stack-protector -mgeneral-regs-only \
+	-fno-asynchronous-unwind-tables -fno-builtin -Iguests/multiboot -Icommon/include
+MB_GUEST_OBJS := $(BUILD)/guests/multiboot/entry.o \
+	$(patsubst guests/multiboot/%.c,$(BUILD)/guests/multiboot/%.o,$(wildcard guests/multiboot/*.c))
+$(BUILD)/guests/multiboot/%.o: guests/multiboot/%.c | deps-build
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(MB_GUEST_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/guests/multiboot/entry.o: guests/multiboot/entry.asm | deps-build
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f elf32 -Werror $< -o $@
+$(BUILD)/guests/mbcheck.elf: $(MB_GUEST_OBJS) guests/multiboot/linker.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) -m elf_i386 --fatal-warnings -nostdlib -static -z max-page-size=0x1000 \
+		-T guests/multiboot/linker.ld -o $@ $(MB_GUEST_OBJS)
+images: $(BUILD)/guests/mbcheck.elf
+
+# The Linux guest (guests/linux/): Debian's kernel source, tinyconfig plus
+# a fragment, and a busybox initramfs; cached in build/linux/ and in the
+# user's cache, rebuilt only when an input changes.
+linux: | deps-linux
+	@$(PYTHON) tools/build_linux.py
+
+# The baseline chapter 6 is measured against: Bochs's instructions from the
+# kernel's entry to the shell prompt, the kernel booted natively by GRUB.
+linux-native: linux | deps-run
+	@$(PYTHON) tools/bochs_linux_native.py
+
 # The virtio-blk disk: 128 sectors, each saying which it is.
 $(BUILD)/guests/disk.img: tools/make_disk.py
 	@mkdir -p $(dir $@)
 	$(Q)$(PYTHON) tools/make_disk.py $@
 images: $(BUILD)/guests/disk.img
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# (build/linux-src is the kernel's tree, with its own .d files and directories.)
+-include $(shell find $(BUILD) -path $(BUILD)/linux-src -prune -o -name '*.d' -print 2>/dev/null)
 
 # --- the front door --------------------------------------------------------
 
@@ -205,7 +240,7 @@ debug: check-chapter images | deps-debug
 doctor:
 	@$(TOOL) doctor
 
-test: images | deps-test
+test: images linux | deps-test
 	$(PYTHON) -m pytest -n 2 tests
 
 unit: | deps-test
@@ -242,3 +277,5 @@ deps-debug:
 	@tools/deps.sh debug
 deps-book:
 	@tools/deps.sh book
+deps-linux:
+	@tools/deps.sh linux

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the host packages a make target needs, saying what and why.
-# Usage: tools/deps.sh build|run|test|docs|book|debug
+# Usage: tools/deps.sh build|run|test|docs|book|debug|linux
 # On Debian and Ubuntu it runs apt-get (through sudo when not root); on
 # other systems it lists what is missing and stops.
 set -euo pipefail
@@ -33,6 +33,14 @@ declare -A WHY=(
   [poppler-utils]="lets the tests read the book's PDF (pdftotext, pdfinfo)"
   [chromium]="takes the tests' screenshots of the book's pages (headless)"
   [gdb]="debugs the hypervisor"
+  [linux-source-6.1]="the Linux kernel source the Linux guest is built from"
+  [busybox-static]="the Linux guest's shell and tools, in its initramfs"
+  [flex]="the kernel build's configuration parser"
+  [bison]="the kernel build's configuration parser"
+  [bc]="the kernel build computes its timer constants with it"
+  [libelf-dev]="the kernel build's objtool reads ELF files with it"
+  [lz4]="compresses the Linux guest's bzImage (fast to decompress under Bochs)"
+  [xz-utils]="unpacks the kernel source"
 )
 
 BUILD_PKGS="gcc binutils make nasm grub-pc-bin grub-common xorriso mtools python3"
@@ -45,7 +53,8 @@ case "${1:-}" in
   test) want="$RUN_PKGS python3-pytest python3-pytest-xdist pandoc doxygen clang $BOOK_PKGS poppler-utils chromium" ;;
   docs) want="doxygen" ;;
   book) want="$BOOK_PKGS" ;;
-  *) echo "usage: $0 build|run|debug|test|docs|book" >&2; exit 2 ;;
+  linux) want="gcc binutils make python3 linux-source-6.1 busybox-static flex bison bc libelf-dev lz4 xz-utils" ;;
+  *) echo "usage: $0 build|run|debug|test|docs|book|linux" >&2; exit 2 ;;
 esac
 
 installed() {
