@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // sources: common/vmx_checker.c
 /* Host-side checks of the software VM-entry checker every chapter calls.
  * A valid snapshot is built by hand to mirror what chapter 2's vmcs.c

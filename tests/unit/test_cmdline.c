@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // sources: common/cmdline.c
 /* Host-side checks of the command-line options: cmdline_get's key=value
  * words and parse_size's "64M". The host's libc stands in for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // sources: chapters/02-vmcs/controls.c
 /* Host-side checks of controls_adjust(), the one function every VMX control
  * goes through (chapter 2): allowed-0 bits forced on, bits outside the

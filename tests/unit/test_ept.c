@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // sources: chapters/03-ept/ept.c
 /* Host-side checks of EPT construction (chapter 3): how many leaves of each
  * size and how many table pages a guest's memory costs, with and without

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // sources: chapters/03-ept/mmio_decode.c
 /* Host-side checks of the MMIO instruction decoder (chapter 3): a table of
  * instructions, each with the bytes nasm 2.16 assembles it to in 64-bit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // sources: common/page_alloc.c
 /* Host-side checks of the physical page allocator on made-up memory maps:
  * clipping to [1 MiB, 4 GiB), carving out reserved ranges, first fit,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // sources: common/printf.c
 /* Host-side checks of ksnprintf and the format() engine behind kprintf:
  * against the host's snprintf where the behaviour is standard C, and

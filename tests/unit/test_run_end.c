@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // sources: common/run_end.c common/printf.c common/kprintf.c
 /* Host-side checks of how a run ends: the verdict lines of run_pass and
  * run_fail with and without an expected outcome (run_expect). The console

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // sources: chapters/04-io/virtqueue.c
 /* Host-side checks of the device side of a split virtqueue (chapter 4): a
  * good three-buffer request taken, read, written and returned; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // sources: common/vmx_reasons.c
 /* Host-side checks of the exit-reason and VM-instruction-error names. */
 #include "check.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // sources: chapters/01-vmxon/feature_control.c chapters/01-vmxon/fixed_bits.c
 /* Host-side checks of chapter 1's decisions: what IA32_FEATURE_CONTROL
  * allows, and CR0/CR4 brought to the values VMX operation needs. The
