@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """SPDX license lines: every source file says its license in its first line
-(after a #! line or an HTML doctype), in its own comment syntax.
+(after a #! line, an HTML doctype or a unit test's sources line), in its own
+comment syntax.
 
 The code is MIT (LICENSE); the book's prose and figures are CC BY-SA 4.0
 (book/LICENSE).
@@ -64,9 +65,14 @@ def files(root=ROOT):
     return sorted(n for n in names if syntax(n) and (root / n).is_file())
 
 
+# First lines something else reads: a #! line, an HTML doctype, the list of
+# sources a host unit test is built from (tests/test_unit.py).
+DIRECTIVES = ("#!", "<!doctype", "// sources:")
+
+
 def header_index(lines):
-    """Where the SPDX line belongs: after a #! line or a doctype, else first."""
-    if lines and (lines[0].startswith("#!") or lines[0].lower().startswith("<!doctype")):
+    """Where the SPDX line belongs: after a directive line, else first."""
+    if lines and lines[0].lower().startswith(DIRECTIVES):
         return 1
     return 0
 
