@@ -162,6 +162,8 @@ def test_make_lab_then_make_grade_shows_zero_and_the_named_fails(tmp_path):
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
     assert not (dest / ".git").exists() and not (dest / "build").exists()
+    # Our objects, older than the stubs: make rebuilds just the stubbed files.
+    lab.seed_build_dir(ROOT, dest)
     r = subprocess.run(["make", "-s", "grade", "CHAPTER=2"], cwd=dest, capture_output=True,
                        text=True)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -194,3 +196,21 @@ def test_grading_a_class_writes_a_csv(tmp_path):
     assert rows[1][-1] == ""
     assert rows[2][:-1] == ["bob-untouched"] + ["0"] * len(names) + ["0"]
     assert "FAIL: lab feature-control is not done yet" in rows[2][-1]
+
+
+def test_sync_copies_carries_markers_to_a_chapter_copied_before_them(tmp_path):
+    marked = ('/* SPDX-License-Identifier: MIT */\nint f(void)\n{\n'
+              '    /* LAB f (10 points): return one.\n'
+              '     * Graded by: test_ch01_a.py::test_f\n'
+              '     * Student stub:\n'
+              '     *     run_fail("lab f is not done yet");\n'
+              '     */\n    return 1;\n    /* END LAB f */\n}\n')
+    plain = "int f(void)\n{\n    return 1;\n}\n"
+    for ch, text in (("01-a", marked), ("02-b", plain), ("03-c", plain.replace("1", "2"))):
+        (tmp_path / "chapters" / ch).mkdir(parents=True)
+        (tmp_path / "chapters" / ch / "f.c").write_text(text)
+    assert lab.sync_copies(tmp_path) == ["chapters/02-b/f.c"]
+    assert (tmp_path / "chapters" / "02-b" / "f.c").read_text() == marked
+    assert (tmp_path / "chapters" / "03-c" / "f.c").read_text() == plain.replace("1", "2")
+    (only,) = lab.labs(tmp_path)
+    assert (only.name, only.chapter, only.points) == ("f", "01-a", 10)

@@ -21,6 +21,14 @@ identically (chapters are copies) but do not make it a lab again.
     lab.py make --chapter N --dest D write a student tree: a plain copy of the
                                      repository with chapter N's labs stubbed
     lab.py check                     parse every marker; exit 1 on a problem
+    lab.py sync-copies               copy a chapter's marked file to the next
+                                     chapter where the next one's copy is the
+                                     same file without the markers (after a
+                                     merge brings a chapter copied before them)
+
+A stub ends the run with run_fail(); where a stubbed file does not include
+run_end.h yet, the student tree gets that #include after the file's last one
+(the only line the tool writes outside the marker's own stub).
 
 The student tree is a plain directory, not a git branch: a branch would
 carry the solution in its history, one `git log -p` away.
@@ -244,9 +252,10 @@ def seed_build_dir(src, dest):
     build = src / "build"
     if not build.is_dir():
         return
-    skip = {"test-artifacts", "run", "bench", "debug", "iso", "book", "kit", "lab", "grade"}
+    # What `make images` makes: build/common, build/guests, build/NN-name.
+    wanted = {"common", "guests"} | set(chapters(src))
     for entry in build.iterdir():
-        if entry.name in skip:
+        if entry.name not in wanted:
             continue
         target = dest / "build" / entry.name
         if entry.is_dir():
@@ -274,6 +283,43 @@ def make_student_tree(chapter, dest, root=ROOT, only=None, seed_build=False):
     return todo
 
 
+KIT_LINE = re.compile(r"^\s*(?:/\* |; |# |// )SPDX-License-Identifier: ")
+
+
+def without_markers(text):
+    """text without its LAB comments, END LAB lines and SPDX line."""
+    lines, out, in_marker = text.split("\n"), [], False
+    for line in lines:
+        if OPEN.match(line):
+            in_marker = "*/" not in line
+            continue
+        if in_marker:
+            in_marker = "*/" not in line
+            continue
+        if END.match(line) or KIT_LINE.match(line):
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def sync_copies(root=ROOT):
+    """Chapters are copies: where chapter N+1's file is chapter N's without
+    the kit's lines, it gets them. Returns the files written."""
+    written = []
+    names = chapters(root)
+    for prev, nxt in zip(names, names[1:]):
+        base = root / CHAPTERS_DIR / nxt
+        for path in sorted(p for p in base.rglob("*") if p.suffix in SOURCE_SUFFIXES):
+            mine = root / CHAPTERS_DIR / prev / path.relative_to(base)
+            if not mine.is_file():
+                continue
+            a, b = mine.read_text(), path.read_text()
+            if a != b and without_markers(a) == without_markers(b):
+                path.write_text(a)
+                written.append(str(path.relative_to(root)))
+    return written
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="lab.py", description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -284,12 +330,17 @@ def main(argv=None):
     p.add_argument("--dest", required=True)
     p.add_argument("--lab", action="append", help="stub only this lab (repeatable)")
     sub.add_parser("check", help="parse every marker")
+    sub.add_parser("sync-copies", help="carry markers to the next chapter's identical copies")
     args = ap.parse_args(argv)
     try:
         every = labs()
     except MarkerError as e:
         print(f"lab: {e}", file=sys.stderr)
         return 1
+    if args.cmd == "sync-copies":
+        for f in sync_copies():
+            print(f"lab: {f}: now carries the previous chapter's markers")
+        return 0
     if args.cmd == "check":
         print(f"lab: {len(every)} labs in {len({lab.chapter for lab in every})} chapters")
         return 0
