@@ -214,3 +214,18 @@ def test_sync_copies_carries_markers_to_a_chapter_copied_before_them(tmp_path):
     assert (tmp_path / "chapters" / "03-c" / "f.c").read_text() == plain.replace("1", "2")
     (only,) = lab.labs(tmp_path)
     assert (only.name, only.chapter, only.points) == ("f", "01-a", 10)
+
+
+def test_a_region_every_chapter_carries_is_marked_identically_in_each():
+    seen = {}
+    for ch in lab.chapters():
+        for path in lab.source_files(ROOT, ch):
+            rel = path.relative_to(ROOT / "chapters" / ch)
+            lines = path.read_text().split("\n")
+            for name, *_, region in lab.parse_file(path, path.relative_to(ROOT)):
+                text = "\n".join(lines[region.start:region.end + 1])
+                first = seen.setdefault((name, str(rel), region.stub[-1]), (ch, text))
+                assert text == first[1], f"LAB {name} in {ch}/{rel} differs from {first[0]}'s"
+    home = {lb.name: lb.chapter for lb in LABS}
+    for (name, rel, _), (ch, _) in seen.items():
+        assert home[name] == ch, (name, rel)
