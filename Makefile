@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # stepvisor: a teaching hypervisor for Intel VT-x.
 #   make run CHAPTER=N [EMU=auto|bochs|qemu] [CMDLINE="scenario=..."]
 #   make test
@@ -39,7 +40,7 @@ COMMON_ASM := $(wildcard common/boot/*.asm)
 COMMON_OBJS := $(COMMON_C:%.c=$(BUILD)/%.o) $(COMMON_ASM:%.asm=$(BUILD)/%.o)
 
 .PHONY: all images run iso debug doctor test unit bench stats docs book clean \
-	deps-build deps-run deps-test help check-chapter linux linux-native deps-linux
+	deps-build deps-run deps-test help check-chapter linux linux-native deps-linux lab grade
 .DEFAULT_GOAL := all
 
 all: images
@@ -59,6 +60,8 @@ help:
 	@echo "  make stats            lines per chapter, lines of code each adds (budget 1500), longest functions"
 	@echo "  make docs             run Doxygen on the sources (warnings are errors)"
 	@echo "  make book             render the book to build/book/"
+	@echo "  make lab CHAPTER=N [DEST=dir]  write a student tree: chapter N's labs as stubs (docs/lecturers.md)"
+	@echo "  make grade CHAPTER=N  score chapter N's labs with the suite's own tests, xv6-style"
 	@echo "  make clean            remove build/"
 	@echo "  make help             this list"
 	@echo "variables (run, debug, iso):"
@@ -68,6 +71,7 @@ help:
 	@echo "  TIMEOUT=SECONDS       kill the emulator after this long with no verdict (default 300; run only)"
 	@echo "  MODEL=NAME            the Bochs CPU model, e.g. corei7_skylake_x (default corei7_haswell_4770)"
 	@echo "  V=1                   show the full build commands"
+	@echo "  DEST=DIR              make lab: where the student tree goes (default ../stepvisor-labNN)"
 
 # --- the hypervisor images: one per chapter -------------------------------
 
@@ -240,8 +244,21 @@ debug: check-chapter images | deps-debug
 doctor:
 	@$(TOOL) doctor
 
+# The suite's results also grade the solution: every lab of every chapter
+# must score full marks (tools/grade.py reads them; nothing boots twice).
 test: images linux | deps-test
-	$(PYTHON) -m pytest -n 2 tests
+	$(PYTHON) -m pytest -n 2 tests --junitxml=$(BUILD)/test-results.xml
+	@$(PYTHON) tools/grade.py --results $(BUILD)/test-results.xml --require-full
+
+# A plain directory outside the repository (see docs/lecturers.md for why
+# not a git branch); DEST defaults to ../stepvisor-lab<N>.
+DEST ?=
+lab: check-chapter
+	@$(PYTHON) tools/lab.py make --chapter $(CH) \
+		--dest $(if $(value DEST),$(call quote,$(value DEST)),../stepvisor-lab$(firstword $(subst -, ,$(CH))))
+
+grade: check-chapter images | deps-test
+	@$(PYTHON) tools/grade.py --chapter $(CH)
 
 unit: | deps-test
 	$(PYTHON) -m pytest -q tests/test_unit.py

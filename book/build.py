@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Build the stepvisor book: book/src/*.md -> build/book/ (HTML and PDF).
 
     python3 book/build.py            HTML pages, source pages, figures, PDF

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Figures that show numbers, drawn from real runs, never by hand.
 
 A line at column 0, outside fenced code,

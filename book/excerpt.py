@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Extract code excerpts from the real source, for the book.
 
 One entry point, extract(path, symbol), returns the text of one definition

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Serial output for the book, taken from real runs so it cannot drift.
 
 A line at column 0, outside fenced code,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The whole book as one PDF: print.html -> stepvisor.pdf with WeasyPrint.
 
 build.py hands over the pages it rendered; this module sets them one after

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Screenshots of the built book in headless Chromium, and what they show.
 
     python3 book/screenshots.py [--out DIR] [--width 1280] [PAGE.html ...]

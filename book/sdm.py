@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The one Intel SDM revision the book pins, and where each section title
 the code and the book cite is in it.
 

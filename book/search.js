@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The book's search box: client-side, over window.BOOK_INDEX (one entry
 // per section: u = URL from the book's top, t = title path, x = text),
 // which build.py writes to search-index.js. No server; works from file://.

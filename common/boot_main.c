@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* From the 32-bit stub's long-mode jump to the chapter: console, descriptor
  * tables, boot information, memory. */
 #include "chapter.h"

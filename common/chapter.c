@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The start every chapter shares: options, scenario name, the title line. */
 #include "chapter.h"
 #include "cmdline.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading key=value options from the multiboot command line. */
 #include "cmdline.h"
 #include "kstring.h"

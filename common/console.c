@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Polling COM1 driver, with every byte mirrored to port 0xE9. */
 #include "console.h"
 #include "cpu.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A budget for the lines the guest makes the hypervisor print (exit_log.h). */
 #include "exit_log.h"
 #include <stdarg.h>

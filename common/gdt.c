@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* GDT and 64-bit TSS. Intel SDM Vol. 3A, "Segment Descriptors" and
  * "Task Management in 64-bit Mode". */
 #include "descriptors.h"

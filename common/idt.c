@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* IDT with one gate per exception vector. Intel SDM Vol. 3A,
  * "64-Bit Mode IDT". A host exception is always a bug in the hypervisor:
  * report it and end the run. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kprintf: printf to the console. */
 #include "console.h"
 #include "printf.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guest output, gathered into lines. */
 #include "line_buffer.h"
 #include "exit_log.h"

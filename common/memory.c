@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The hypervisor's one page allocator, and the zeroing wrappers around it. */
 #include "kstring.h"
 #include "page_alloc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Turns the loader's multiboot information into a struct boot_info. The
  * pointers in the structure are physical; the low 4 GiB is identity-mapped. */
 #include "multiboot.h"

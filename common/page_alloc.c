@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* First-fit allocator of contiguous physical pages over a list of free
  * ranges. Pure logic: the host unit tests run it on made-up memory maps. */
 #include "page_alloc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* panic(): the hypervisor found a bug in itself. Show where and how the CPU
  * stood, then end the run with FAIL. */
 #include "panic.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Masking the 8259s: OCW1, the interrupt mask register, at each chip's
  * data port ("8259A Programmable Interrupt Controller" data sheet). */
 #include "pic.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The formatting engine behind kprintf and ksnprintf. It has no state and
  * no dependencies, so the host unit tests compile it unchanged. */
 #include "printf.h"

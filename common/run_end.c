@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The one way a run ends: a verdict line, a drained UART, a stopped emulator.
  * A negative scenario names the failure a correct hypervisor ends it with
  * (run_expect); that failure is then the scenario passing. */

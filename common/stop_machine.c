@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* After the verdict: a drained UART and a stopped emulator. */
 #include "console.h"
 #include "cpu.h"

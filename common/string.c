@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* String and memory functions. memset and memcpy use REP STOSB and REP
  * MOVSB: short, and fast even in an emulator (guest RAM is megabytes). */
 #include "kstring.h"

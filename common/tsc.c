@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Measuring the TSC's rate with the 8254 PIT, whose input clock every PC
  * has at the same frequency. Channel 2 is the one software may use: its
  * gate and its output are bits of port 0x61 and it raises no interrupt.

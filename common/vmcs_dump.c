@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The guest-state area in one screen, for diagnosing a failed VM entry. */
 #include "printf.h"
 #include "vmx/vmcs_dump.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The rules of the software VM-entry checker, each named as the SDM states
  * it. The sections of Intel SDM Vol. 3C they come from are named in each
  * row, so a student can look the rule up. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading the current VMCS and the capability MSRs into a snapshot, so the
  * checker's rules can be pure functions (and run on the host in tests). */
 #include "cpu.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* VMX instruction wrappers. The instructions report through RFLAGS, which
  * C cannot see, so each wrapper turns CF and ZF into an enum vmx_status
  * (GCC's flag-output operands "=@ccc" and "=@ccz"). VMREAD and VMWRITE are

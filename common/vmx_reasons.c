@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Names of basic exit reasons and VM-instruction errors, in the words of
  * Intel SDM Vol. 3D, Appendix C, "VMX Basic Exit Reasons", and Vol. 3C,
  * "VM Instruction Error Numbers". */

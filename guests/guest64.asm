@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: MIT
 ; guest64: the test guest of chapter 2. A flat, position-independent 64-bit
 ; binary; the hypervisor copies it anywhere and enters it in 64-bit mode
 ; with RDI = the program to run (common/include/abi/guest64.h) and a stack.

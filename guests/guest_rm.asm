@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: MIT
 ; guest_rm: the test guest of chapter 3. Loaded at 0000:7C00 like a boot
 ; sector and entered in real mode, it switches itself to protected mode and
 ; then to long mode with page tables of its own, as an OS loader does; then

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """pytest harness: boots chapter images and checks their serial logs.
 
 Every boot gets its own directory under build/test-artifacts/<test>/ with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The exit-cost benchmark (scenario=bench, guests/bench.inc). Under Bochs
 with clock: sync=none the TSC advances one tick per instruction, so the
 cost of a VM exit round trip is a deterministic count that a test can hold

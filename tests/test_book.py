@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The book's excerpt extraction, and that the real book's @includes resolve."""
 
 import fcntl

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Chapter 1: entering and leaving VMX operation."""
 from conftest import needs_kvm
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Chapter 2: a VMCS, a running guest, one handler per exit class, and a
 software VM-entry checker. Counts are exact: Bochs is deterministic."""
 import pytest

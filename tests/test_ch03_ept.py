@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Chapter 3: EPT gives the guest memory of its own; the guest starts in real
 mode (unrestricted guest); MMIO is emulated; the rest is an EPT violation."""
 

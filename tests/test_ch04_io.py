@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Chapter 4: an emulated UART, virtio-console and virtio-blk; the exit
 counts that show why virtio exists; hostile rings the devices survive."""
 import re

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Chapters that cannot drift: every file that differs from the previous
 chapter's copy is declared, with its reason, in chapters/NN-name/CHANGES,
 and every declared file differs (tools/changes.py). Also the size line:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """make debug under Bochs (symbols loaded, breakpoints at symbols, the
 VM-exit breakpoint), make iso booted as a student would boot it, and every
 chapter's normal run on a second Bochs CPU model."""

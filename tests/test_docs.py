@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """`make docs` must stay free of Doxygen warnings (they are errors)."""
 import subprocess
 from pathlib import Path

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """make doctor: the diagnosis of this machine, and of the machines students
 bring (crafted), each problem with the command or setting that fixes it."""
 import subprocess

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The README's front door: `make run CHAPTER=N` picks a backend, says which
 and why, shows the run, ends with one line saying how it went, and exits 0
 on PASS only; options reach the hypervisor intact or are refused before

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Fuzzing: each tests/fuzz/fuzz_NAME.c is a libFuzzer target, built with
 clang under AddressSanitizer and UBSan into build/fuzz/, and run for a
 bounded time on a corpus in build/fuzz/corpus-NAME (kept between runs, and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Hostile guests: each scenario attacks the hypervisor itself (issue 9), and
 the hypervisor must answer as hardware would (the right exception reaches
 the guest's own handler) or end the run with a named reason, within its

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The Linux guest (guests/linux/, built by tools/build_linux.py) on QEMU
 TCG, natively: the reference for what chapter 6 must reproduce under
 stepvisor. It boots the bzImage with the initramfs as its initrd to the

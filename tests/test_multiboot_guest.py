@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The multiboot check kernel (guests/multiboot/) under QEMU's own
 multiboot loader: every check passes with what QEMU gives, and a module
 that does not match the command line is caught and named.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """docs/nested-kvm-checks.md, the table of KVM's nested VM-entry checks and
 the checker rules that make them, stays true: every rule it names is in
 the checker's table, and every rule of the checker is named there."""

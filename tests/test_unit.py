@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Host-side C unit tests: each tests/unit/test_*.c is built with the host
 gcc under AddressSanitizer and UBSan, and run.
 

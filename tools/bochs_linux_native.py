@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Counts the instructions Bochs executes to boot the Linux guest natively:
 the baseline chapter 6's boot under stepvisor is measured against (goal:
 at most 1.5 times this).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Builds stepvisor's Linux guest from Debian's kernel source.
 
 The kernel is Linux 6.1 from Debian's linux-source-6.1, configured as

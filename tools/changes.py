@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Each chapter is a copy of the one before plus one lesson, and says which
 files its lesson touches in chapters/NN-name/CHANGES, one line per file
 added, changed or removed: "path: reason" (blank lines and # comments

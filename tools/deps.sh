@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the host packages a make target needs, saying what and why.
 # Usage: tools/deps.sh build|run|test|docs|book|debug|linux
 # On Debian and Ubuntu it runs apt-get (through sudo when not root); on

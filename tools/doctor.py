@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """make doctor: checks a student's host for stepvisor's two backends and
 says, for each problem, the command or setting that fixes it.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes a NASM include from a C contract header (common/include/abi/), so
 that the assembly guests use the numbers the hypervisor defines instead of
 copies: each `#define NAME VALUE` and each enum member `NAME = VALUE`

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes the virtio-blk test disk: 128 sectors of 512 bytes, each starting
 with a line that names it, so a read can be checked by eye and by test."""
 import sys

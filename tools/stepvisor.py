@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """stepvisor's launcher: boots a chapter's image under Bochs or QEMU.
 
 The Makefile's run, iso, debug and bench targets call this file, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* CR0 and CR4 in VMX operation. Intel SDM Vol. 3C, "Restrictions on VMX
  * Operation": a bit set in IA32_VMX_CRn_FIXED0 must be 1, a bit clear in
  * IA32_VMX_CRn_FIXED1 must be 0. CR4.VMXE is among the bits fixed to 1, so
@@ -10,7 +11,17 @@
 
 uint64_t apply_fixed_bits(uint64_t value, uint64_t fixed0, uint64_t fixed1)
 {
+    /* LAB fixed-bits (25 points): a bit set in FIXED0 must be 1 and a bit
+     * clear in FIXED1 must be 0: return VALUE with both rules applied.
+     * Graded by: test_ch01_vmxon.py::test_vmxon_and_capabilities_under_bochs
+     * Student stub:
+     *     (void)value;
+     *     (void)fixed0;
+     *     (void)fixed1;
+     *     run_fail("lab fixed-bits is not done yet");
+     */
     return (value | fixed0) & fixed1;
+    /* END LAB fixed-bits */
 }
 
 void vmx_fix_control_registers(void)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Chapter 1: into VMX root operation and out again. The order of the steps
  * is Intel SDM Vol. 3C, "Enabling and Entering VMX Operation". */
 #include "chapter.h"

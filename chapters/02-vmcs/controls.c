@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every VMX control goes through controls_compute(): the CPU's capability
  * MSRs say which bits must be 1 and which may be 1, and a hypervisor that
  * writes anything else fails VM entry with "invalid control field(s)".
@@ -11,10 +12,23 @@
 
 uint32_t controls_adjust(uint32_t wanted, uint64_t capability, uint32_t *refused)
 {
+    /* LAB controls-adjust (30 points): bits 31:0 of the capability MSR are
+     * the allowed 0-settings (a 1 there: the control must be 1), bits 63:32
+     * the allowed 1-settings (a 0 there: the control must be 0). Return
+     * WANTED with both applied, and in *REFUSED the wanted bits the CPU
+     * cannot set.
+     * Graded by: test_ch02_vmcs.py::test_normal_run_exercises_every_handler
+     * Student stub:
+     *     (void)wanted;
+     *     (void)capability;
+     *     (void)refused;
+     *     run_fail("lab controls-adjust is not done yet");
+     */
     uint32_t must_be_1 = VMX_CTLS_ALLOWED0(capability);
     uint32_t may_be_1 = VMX_CTLS_ALLOWED1(capability);
     *refused = wanted & ~may_be_1;
     return (wanted | must_be_1) & may_be_1;
+    /* END LAB controls-adjust */
 }
 
 uint64_t controls_capability(enum control_group group)

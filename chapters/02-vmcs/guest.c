@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The guest is a flat binary that travels as a multiboot module. It is
  * position-independent, so any page-aligned copy of it runs. */
 #include "guest.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file guest.h
  *  Loading the test guest and choosing what it does. */
 #pragma once

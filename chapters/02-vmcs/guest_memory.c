@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* In this chapter the guest runs on the hypervisor's own page tables, so a
  * guest address is a host address: all of the identity-mapped 4 GiB,
  * hypervisor included, is guest memory. Chapter 3 changes exactly that. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file guest_memory.h
  *  Reading and writing guest memory from the hypervisor. */
 #pragma once

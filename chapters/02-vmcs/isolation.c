@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Without EPT the guest runs on the hypervisor's own page tables, so every
  * byte of the hypervisor is guest memory too. This canary lets the
  * "isolation" scenario show it: the guest finds it and overwrites it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file isolation.h
  *  A canary in hypervisor memory: did the guest change it? */
 #pragma once

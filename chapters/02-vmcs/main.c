@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Chapter 2: a guest runs. After chapter 1's VMXON: build a VMCS, check it,
  * launch the guest and handle its VM exits until it ends. Intel SDM Vol. 3C,
  * "Virtual Machine Control Structures" and "VM Entries". */

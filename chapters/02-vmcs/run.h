@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file run.h
  *  Running the guest until it ends. */
 #pragma once

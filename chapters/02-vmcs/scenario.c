@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The scenarios of this chapter, a row each. The broken-VMCS rows each
  * break one field so that the software checker names the rule and the CPU
  * refuses the VM entry: VMfailValid for controls and host state, a failed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file vmcs.h
  *  Building the VMCS for a 64-bit guest that shares the hypervisor's page
  *  tables. Intel SDM Vol. 3C, "Organization of VMCS Data" lists the groups

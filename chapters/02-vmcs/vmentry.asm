@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: MIT
 ; Entering the guest and coming back. Intel SDM Vol. 3C, "VM Entries" and
 ; "VM Exits": a VM exit loads RSP and RIP from the host-state area and
 ; nothing else of the general-purpose registers, so the guest's registers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file vmx.h
  *  Chapter 1: the steps that take a CPU from normal operation into VMX root
  *  operation and back. Intel SDM Vol. 3C, "Discovering Support for VMX",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What this CPU's VMX can do, decoded from the capability MSRs. Intel SDM
  * Vol. 3D, appendix "VMX Capability Reporting Facility". Chapter 2 sets its
  * controls from the same MSRs. */

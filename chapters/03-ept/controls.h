@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file controls.h
  *  VMX controls, computed from what the CPU allows. Intel SDM Vol. 3D,
  *  appendix "VMX Capability Reporting Facility", and Vol. 3C, "Algorithms

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Building EPT: a 4-level radix tree like ordinary x86-64 paging, indexed
  * by guest-physical address. A leaf can sit at level 3 (1 GiB), level 2
  * (2 MiB) or level 1 (4 KiB); larger leaves mean fewer table pages and
@@ -48,6 +49,23 @@ static int leaf_level(const struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t 
 
 static bool map_one(struct ept *e, uint64_t gpa, uint64_t hpa, int leaf, uint64_t perms)
 {
+    /* LAB ept-build (35 points): walk from the PML4 down to level LEAF,
+     * allocating each missing table (a non-leaf entry grants RWX), then
+     * write the leaf: HPA, PERMS, memory type write-back, and the
+     * large-page bit above level 1. Refuse (return false) to map over an
+     * existing mapping, and count the page in e->pages_1g/_2m/_4k.
+     * Graded by: test_ch03_ept.py::test_real_mode_to_long_mode_with_memory_and_mmio,
+     *   test_ch03_ept.py::test_smaller_guest_ram_from_the_command_line
+     * Student stub:
+     *     (void)e;
+     *     (void)gpa;
+     *     (void)hpa;
+     *     (void)leaf;
+     *     (void)perms;
+     *     (void)level_index;
+     *     (void)table_at;
+     *     run_fail("lab ept-build is not done yet");
+     */
     uint64_t *table = e->pml4;
     for (int level = EPT_LEVELS; level > leaf; level--) {
         uint64_t *entry = &table[level_index(gpa, level)];
@@ -72,6 +90,7 @@ static bool map_one(struct ept *e, uint64_t gpa, uint64_t hpa, int leaf, uint64_
     else
         e->pages_4k++;
     return true;
+    /* END LAB ept-build */
 }
 
 bool ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t perms)
@@ -89,6 +108,18 @@ bool ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t 
 
 bool ept_translate(const struct ept *e, uint64_t gpa, uint64_t *hpa)
 {
+    /* LAB ept-walk (25 points): translate GPA as the CPU does: from the
+     * PML4 down, stop at a not-present entry (false) or at a leaf (level 1,
+     * or the large-page bit), and add GPA's offset within the leaf's page.
+     * Graded by: test_ch03_ept.py::test_real_mode_to_long_mode_with_memory_and_mmio
+     * Student stub:
+     *     (void)e;
+     *     (void)gpa;
+     *     (void)hpa;
+     *     (void)level_index;
+     *     (void)table_at;
+     *     run_fail("lab ept-walk is not done yet");
+     */
     const uint64_t *table = e->pml4;
     for (int level = EPT_LEVELS; level >= 1; level--) {
         uint64_t entry = table[level_index(gpa, level)];
@@ -102,6 +133,7 @@ bool ept_translate(const struct ept *e, uint64_t gpa, uint64_t *hpa)
         table = table_at(entry);
     }
     return false;
+    /* END LAB ept-walk */
 }
 
 uint64_t ept_pointer(const struct ept *e, bool accessed_dirty)

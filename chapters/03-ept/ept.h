@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file ept.h
  *  Extended page tables: the second translation, from guest-physical to
  *  host-physical addresses, that the CPU walks after the guest's own page

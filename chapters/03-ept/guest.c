@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guest RAM is one block of host memory, 2 MiB-aligned so that EPT can map
  * it with large pages, at guest-physical 0. The guest sees only what EPT
  * maps: none of the hypervisor's memory is in its address space. */

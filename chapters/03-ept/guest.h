@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file guest.h
  *  The guest's machine: RAM at guest-physical 0 built with EPT, the test
  *  guest loaded in it like a boot sector, and what the guest should do. */

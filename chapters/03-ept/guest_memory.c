@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The hypervisor sees guest memory the way the CPU does: a linear address
  * goes through the guest's page tables (themselves in guest-physical
  * memory), and every guest-physical address through EPT. Only 4-level

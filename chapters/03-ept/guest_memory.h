@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file guest_memory.h
  *  Reading guest memory from the hypervisor, through both translations:
  *  the guest's own page tables (linear to guest-physical), then EPT

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Chapter 3: the guest gets memory of its own. EPT maps guest-physical
  * addresses to host memory the hypervisor chose; the guest starts in real
  * mode, like a PC, and whatever lies outside its RAM exits: MMIO devices

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Emulating one MMIO access: fetch the instruction through the guest's
  * page tables and EPT, decode it, move the data between the register and
  * the device, and step over it. */

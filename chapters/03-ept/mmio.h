@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file mmio.h
  *  Memory-mapped devices: guest-physical ranges that EPT leaves unmapped,
  *  so that every access exits as an EPT violation and is emulated here. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file mmio_decode.h
  *  Decoding the instruction that touched an MMIO address. An EPT violation
  *  says which address and whether it was a read or a write, but not the

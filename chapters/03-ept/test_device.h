@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file test_device.h
  *  A small MMIO device to test emulation against: an identity register, a
  *  version, a scratch register and an access counter. */

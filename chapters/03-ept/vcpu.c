@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Small operations on the virtual CPU that every exit handler needs. */
 #include "vcpu.h"
 #include "cpu.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file vcpu.h
  *  The one virtual CPU of this chapter: the guest registers the VMCS does
  *  not hold, the exit statistics, and how the guest ended. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file vmcs.h
  *  Building the VMCS for a guest that starts in real mode, in memory of
  *  its own that EPT describes. Intel SDM Vol. 3C, "Organization of VMCS Data" lists the groups

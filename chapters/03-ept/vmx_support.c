@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Does this CPU have VMX at all? Intel SDM Vol. 3C, "Discovering Support
  * for VMX": CPUID.1:ECX.VMX[bit 5] = 1. */
 #include "cpu.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* IA32_FEATURE_CONTROL: firmware's say on VMX. Intel SDM Vol. 3C, "Enabling
  * and Entering VMX Operation": VMXON outside SMX raises #GP unless the lock
  * bit and "enable VMX outside SMX" are both set. Once locked, the MSR cannot
@@ -18,6 +19,13 @@ enum feature_control_verdict feature_control_verdict(uint64_t value)
 
 bool feature_control_enable(void)
 {
+    /* LAB feature-control (20 points): read IA32_FEATURE_CONTROL and decide:
+     * VMX outside SMX enabled and locked, go on; unlocked, enable it and lock
+     * the MSR as firmware would; locked with VMX off, say how to fix it.
+     * Graded by: test_ch01_vmxon.py::test_vmxon_and_capabilities_under_bochs
+     * Student stub:
+     *     run_fail("lab feature-control is not done yet");
+     */
     uint64_t value = rdmsr(IA32_FEATURE_CONTROL);
     switch (feature_control_verdict(value)) {
     case FEATURE_CONTROL_VMX_ENABLED:
@@ -36,5 +44,6 @@ bool feature_control_enable(void)
                 "disabled (enable VT-x in the firmware setup)\n", value);
         return false;
     }
+    /* END LAB feature-control */
     return false;
 }

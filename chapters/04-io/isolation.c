@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* With EPT the guest's address space holds only its own RAM and devices,
  * so the canary chapter 2's guest overwrote is now out of its reach. Every
  * run checks that it stayed so (chapter 3's "isolation" guest tries). */

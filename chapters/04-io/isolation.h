@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file isolation.h
  *  Evidence that the guest could not touch the hypervisor: a canary and a
  *  checksum of the hypervisor's code and constants. */

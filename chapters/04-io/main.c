@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Chapter 4: devices. The guest drives a 16550 UART through port I/O, and
  * virtio-console and virtio-blk through MMIO and queues in its own memory.
  * Sending the same bytes both ways shows the lesson in exit counts: full

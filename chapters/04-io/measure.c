@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Exit counts are deterministic under Bochs, so this is a measurement a
  * test can assert, unlike seconds. */
 #include "measure.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file measure.h
  *  What moving data costs in VM exits: the guest brackets a transfer with
  *  two hypercalls, the hypervisor counts the exits in between. */

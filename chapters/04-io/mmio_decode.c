@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A decoder for just the instructions that touch device registers:
  *   88/89  MOV r/m, reg     (store)     8A/8B  MOV reg, r/m  (load)
  *   C6/C7  MOV r/m, imm     (store)     0F B6/B7  MOVZX reg, r/m8 / r/m16

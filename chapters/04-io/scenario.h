@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file scenario.h
  *  What a run does, chosen by scenario=NAME on the multiboot command line.
  *  A scenario is a row: the guest program and, for the negative tests, one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The test device is a little-endian byte array of registers, so that 8-,
  * 16-, 32- and 64-bit accesses at any offset behave as on real hardware.
  * Past the registers it reads all ones and ignores writes, like an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file uart.h
  *  An emulated 16550 UART at COM1, enough for a polling driver: every
  *  register access is a VM exit (port I/O through the I/O bitmap). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file virtio_blk.h
  *  virtio-blk (device ID 2): a disk backed by a multiboot module. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* virtio-console ("Console Device"): queue 0 receives (device to driver),
  * queue 1 transmits (driver to device). No features beyond VERSION_1: one
  * port, no size or multiport configuration. Nothing is ever typed, so the

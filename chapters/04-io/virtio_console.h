@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file virtio_console.h
  *  virtio-console (device ID 3): the guest's output through a queue. */
 #pragma once

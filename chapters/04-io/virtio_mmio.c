@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The virtio-mmio transport. Each register access by the driver is one VM
  * exit (an EPT violation in the device's window, emulated by mmio.c); the
  * data itself never passes through here, it sits in guest RAM, in the

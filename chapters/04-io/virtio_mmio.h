@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file virtio_mmio.h
  *  The virtio-mmio transport (virtio 1.x, "Virtio Over MMIO", version 2):
  *  the register window through which a driver finds, negotiates with and

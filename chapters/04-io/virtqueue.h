@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file virtqueue.h
  *  The device side of a virtio split virtqueue: taking the requests a
  *  driver makes available, and giving them back as used. Everything in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The VMCS, field group by field group, in the order of Intel SDM Vol. 3C,
  * "Organization of VMCS Data": guest-state area, host-state area,
  * VM-execution control fields, VM-exit control fields, VM-entry control

@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: MIT
 ; Multiboot1 entry: the loader (GRUB or QEMU -kernel) leaves us in 32-bit
 ; protected mode with paging off. Build identity page tables for the low
 ; 4 GiB, enter long mode and call boot_main(magic, info) in C.

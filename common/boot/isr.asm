@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: MIT
 ; Exception entry stubs. Each pushes a uniform frame (vector, error code,
 ; general-purpose registers) and calls exception_dispatch(frame) in C.
 ; Intel SDM Vol. 3A, "Exception and Interrupt Handling in 64-bit Mode".

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file chapter.h
  *  The seam between common/ and a chapter: boot sets up the machine and
  *  calls chapter_main, which tells the chapter's story and ends the run

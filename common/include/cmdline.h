@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file cmdline.h
  *  Options on the multiboot command line, as space-separated key=value
  *  words: "scenario=triple-fault guest_mem=64M". */

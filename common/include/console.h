@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file console.h
  *  The hypervisor's console: COM1 (a 16550 UART, 115200 8N1), mirrored to
  *  port 0xE9, which Bochs and QEMU's debugcon print. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file cpu.h
  *  Thin wrappers for the x86 instructions C cannot express: CPUID, MSRs,
  *  control registers, port I/O, descriptor-table registers. */

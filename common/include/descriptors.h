@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file descriptors.h
  *  The hypervisor's own GDT, TSS and IDT. VM exits load the host's
  *  selectors and descriptor-table bases from the VMCS, so these must be

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file exit_log.h
  *  What the guest makes the hypervisor print. Every character through the
  *  polled UART costs thousands of instructions, so a guest that exits in a

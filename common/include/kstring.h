@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file kstring.h
  *  The few C library string and memory functions the hypervisor uses.
  *  The compiler may emit calls to memset/memcpy itself, so the names are

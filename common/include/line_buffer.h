@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file line_buffer.h
  *  Text a guest sends a character at a time, printed on the hypervisor's
  *  console a line at a time, each line prefixed with where it came from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file msr.h
  *  Model-specific registers, named as in Intel SDM Vol. 4,
  *  "Model-Specific Registers (MSRs)". */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file multiboot.h
  *  The parts of the Multiboot 0.6.96 information structure stepvisor reads:
  *  command line, modules (guests, disk images) and the memory map. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file page_alloc.h
  *  A physical page allocator over the multiboot memory map. It hands out
  *  runs of contiguous 4 KiB pages at a requested alignment (EPT large pages

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file panic.h
  *  For the hypervisor's own bugs: print the reason and the CPU state, FAIL. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file pic.h
  *  The PC's two 8259 interrupt controllers, which the BIOS leaves running
  *  (IRQ0, its timer, on vector 8). */

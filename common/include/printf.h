@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file printf.h
  *  A small printf: %d %i %u %x %X %p %s %c %%, with flags '-' and '0', a
  *  field width, a precision for %s, and the length modifiers hh h l ll z. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file run_end.h
  *  Ending a run. The last console line is the verdict, "PASS" or
  *  "FAIL: <reason>"; then the emulator is asked to stop: QEMU through its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file trap.h
  *  What the exception stubs in boot/isr.asm push: the saved registers, then
  *  the vector and error code, then the CPU's own interrupt frame. */

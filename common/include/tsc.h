@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file tsc.h
  *  How fast the TSC runs, measured against the 8254 PIT: a time base the
  *  host can trust whatever CPU or emulator it runs on. */

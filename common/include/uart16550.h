@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file uart16550.h
  *  Register offsets and bits of the 16550 UART (PC16550D data sheet). */
 #pragma once

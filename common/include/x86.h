@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file x86.h
  *  Architectural bits the support code and every chapter name. Intel SDM
  *  Vol. 3A, "Control Registers" and "EFLAGS Register"; CPUID from Vol. 2A. */

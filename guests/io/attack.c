@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Attacks on the hypervisor itself: each program does one thing a buggy or
  * malicious kernel might, and the hypervisor must answer as hardware would
  * (the right exception, with the right error code) or end the run by name,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file attack.h
  *  What the attack programs (attack.c) need beyond the drivers: the
  *  guest's own IDT, GDT and TSS (traps.c), and instructions wrapped so that

@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: MIT
 ; entry.asm: the first bytes of the chapter 4 guest. Loaded at 0000:7C00
 ; and entered in real mode like a boot sector, with EDI = the program to run
 ; (guests/io/guest.h) and ESI = the size of guest RAM; boot64.inc takes it

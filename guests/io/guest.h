@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file guest.h
  *  The chapter 4 guest's machine. What it and the hypervisor agree on, the
  *  programs (chosen by RDI at entry) and where the virtio devices are, is

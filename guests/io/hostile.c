@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hostile rings: what a buggy or malicious driver can hand a device. The
  * rings live in guest memory, so the device (the hypervisor) must check
  * everything it reads there; the virtio answer to a ring it cannot make

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hypercalls: one VMCALL, wrapped once per function. VMCALL always exits
  * to the hypervisor, which reads RAX, RDI and RSI from the guest's saved
  * registers and writes the result to RAX. The "memory" clobber makes the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file hypercall.h
  *  The guest's side of stepvisor's hypercalls: VMCALL with the function in
  *  RAX and arguments in RDI and RSI, the result in RAX. The numbers are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file io.h
  *  Device access: port I/O for COM1, memory-mapped I/O for virtio.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The chapter 4 guest. boot64.inc brings it from real mode to long mode;
  * entry.asm calls guest_main() with the program to run and the size of
  * RAM, and ends the guest with its return value (0: success). The normal

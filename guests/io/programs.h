@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file programs.h
  *  The guest's programs (guest.h, enum guest_program) and the exit status
  *  each failure ends the guest with: one code per thing that can go wrong,

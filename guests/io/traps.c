@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The attack programs' exception handling: a GDT with ring-3 segments and a
  * TSS (for the stack an exception from ring 3 switches to), an IDT whose
  * 256 gates share one handler, and "wrapped" instructions: before one runs,

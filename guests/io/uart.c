@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* COM1 as a 16550: each register is one I/O port, so each byte sent costs
  * two VM exits (IN from LSR, OUT to THR), which is the point of comparing
  * it with virtio. Register names as in the 16550 data sheet. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file uart.h
  *  A polling driver for the 16550 UART at COM1: no interrupts, no FIFO
  *  tricks, one byte at a time. */

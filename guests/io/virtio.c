@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The virtio-mmio transport and split virtqueues, from the driver's side.
  * Every register access is one MOV (io.h); the rings are ordinary guest
  * RAM that the device (the hypervisor) reads and writes directly. The

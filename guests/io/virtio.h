@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file virtio.h
  *  The virtio-mmio transport (version 2) and split virtqueues, as a driver
  *  sees them: enough for virtio-console and virtio-blk. Section names are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* virtio-blk ("Block Device"). A request is a descriptor chain of three
  * buffers, in this order: the header (device-readable), the data
  * (device-writable for a read, device-readable for a write), the status

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file virtio_blk.h
  *  A virtio-blk driver ("Block Device"): one request queue, one request in
  *  flight, buffers at fixed GPAs (guest.h). */

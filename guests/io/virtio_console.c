@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* virtio-console ("Console Device"), without VIRTIO_CONSOLE_F_MULTIPORT:
  * one port, whose output goes through the transmitq. The point of this
  * driver is what it costs: whatever the length of the text, one write to

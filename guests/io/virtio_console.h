@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file virtio_console.h
  *  A virtio-console driver ("Console Device"), output only: port 0's
  *  transmitq. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file cpu.h
  *  The instructions the checks need, one inline function each. */
 #pragma once

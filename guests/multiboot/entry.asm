@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: MIT
 ; The multiboot check kernel's entry: the Multiboot 0.6.96 header a loader
 ; looks for in the file's first 8 KiB, and the first instructions, which
 ; run in 32-bit protected mode exactly as the loader left the machine.

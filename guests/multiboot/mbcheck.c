@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A multiboot kernel that checks what a Multiboot 0.6.96 loader must give
  * it ("Machine state" and "Boot information format" in the specification):
  * the magic value in EAX, 32-bit protected mode with paging off, flat

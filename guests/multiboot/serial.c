@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* COM1, polled. Register names from the 16550 data sheet (uart16550.h). */
 #include "serial.h"
 #include "cpu.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file serial.h
  *  Output on COM1, polled: text, decimal and hexadecimal numbers. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The hypervisor's console for a fuzz target: formats each call and checks
  * that guest input never makes it print anything but plain text lines
  * (guest text is escaped, so it can never pose as the verdict). */

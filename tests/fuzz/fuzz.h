@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the fuzz targets share: an invariant that crashes the run where it
  * fails, so that libFuzzer keeps the input. */
 #pragma once

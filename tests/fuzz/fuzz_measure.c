@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: chapter 4's exit measurements (measure.c), whose byte
  * counts and labels are the guest's word. The input is a program: each
  * 18-byte step is an operation byte, a 64-bit byte count, a 64-bit exit

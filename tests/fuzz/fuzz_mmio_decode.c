@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the MMIO instruction decoder (every chapter copy of
  * mmio_decode.c, tests/test_fuzz.py) on arbitrary
  * bytes. libFuzzer hands over a heap copy of exactly size bytes, so

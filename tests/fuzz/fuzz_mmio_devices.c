@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: chapter 4's MMIO devices driven as a hostile guest
  * would, through the same callbacks mmio_emulate() calls: the test device,
  * and virtio-console and virtio-blk behind the virtio-mmio transport, with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the device side of a split virtqueue (chapter 4)
  * driven by a guest that writes anything at all into its rings.
  *

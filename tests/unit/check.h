@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The checks the host unit tests share. Each CHECK_* counts a pass or a
  * failure; a failure prints file:line, the expression and both values.
  * main() ends with `return CHECK_DONE("test_name");`, which prints

@@ -1,4 +1,5 @@
 // sources: common/vmx_checker.c
+/* SPDX-License-Identifier: MIT */
 /* Host-side checks of the software VM-entry checker every chapter calls.
  * A valid snapshot is built by hand to mirror what chapter 2's vmcs.c
  * writes for the 64-bit guest on Bochs's corei7_haswell_4770; every rule must hold on it. Then a

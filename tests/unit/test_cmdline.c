@@ -1,4 +1,5 @@
 // sources: common/cmdline.c
+/* SPDX-License-Identifier: MIT */
 /* Host-side checks of the command-line options: cmdline_get's key=value
  * words and parse_size's "64M". The host's libc stands in for
  * common/string.c. */

@@ -1,4 +1,5 @@
 // sources: chapters/02-vmcs/controls.c
+/* SPDX-License-Identifier: MIT */
 /* Host-side checks of controls_adjust(), the one function every VMX control
  * goes through (chapter 2): allowed-0 bits forced on, bits outside the
  * allowed-1 settings refused and cleared. The capability MSR values are

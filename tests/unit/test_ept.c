@@ -1,4 +1,5 @@
 // sources: chapters/03-ept/ept.c
+/* SPDX-License-Identifier: MIT */
 /* Host-side checks of EPT construction (chapter 3): how many leaves of each
  * size and how many table pages a guest's memory costs, with and without
  * large pages; the format of every entry, found by walking the built tree

@@ -1,4 +1,5 @@
 // sources: chapters/03-ept/mmio_decode.c
+/* SPDX-License-Identifier: MIT */
 /* Host-side checks of the MMIO instruction decoder (chapter 3): a table of
  * instructions, each with the bytes nasm 2.16 assembles it to in 64-bit
  * mode (`bits 64`, `nasm -f bin`; the text is nasm's) and what the decoder

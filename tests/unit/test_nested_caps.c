@@ -1,4 +1,5 @@
 // sources: chapters/03-ept/controls.c common/vmx_checker.c chapters/03-ept/ept.c
+/* SPDX-License-Identifier: MIT */
 /* Chapter 3's control, EPT-capability and VM-entry computations on every
  * CPU stepvisor may meet without VT-x of its own: each Bochs 2.7 model with
  * VMX, and KVM's nested VMX, which gives its guest hypervisor capability

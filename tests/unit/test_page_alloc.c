@@ -1,4 +1,5 @@
 // sources: common/page_alloc.c
+/* SPDX-License-Identifier: MIT */
 /* Host-side checks of the physical page allocator on made-up memory maps:
  * clipping to [1 MiB, 4 GiB), carving out reserved ranges, first fit,
  * alignment, running out, and a long randomized run checked against a

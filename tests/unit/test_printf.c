@@ -1,4 +1,5 @@
 // sources: common/printf.c
+/* SPDX-License-Identifier: MIT */
 /* Host-side checks of ksnprintf and the format() engine behind kprintf:
  * against the host's snprintf where the behaviour is standard C, and
  * against exact strings where ours is its own (printf.h). */

@@ -1,4 +1,5 @@
 // sources: common/run_end.c common/printf.c common/kprintf.c
+/* SPDX-License-Identifier: MIT */
 /* Host-side checks of how a run ends: the verdict lines of run_pass and
  * run_fail with and without an expected outcome (run_expect). The console
  * is a buffer here, and stopping the machine jumps back to the test. */

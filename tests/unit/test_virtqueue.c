@@ -1,4 +1,5 @@
 // sources: chapters/04-io/virtqueue.c
+/* SPDX-License-Identifier: MIT */
 /* Host-side checks of the device side of a split virtqueue (chapter 4): a
  * good three-buffer request taken, read, written and returned; the
  * indexes wrapping at 65536 and the ring slots modulo the queue size; then

@@ -1,4 +1,5 @@
 // sources: common/vmx_reasons.c
+/* SPDX-License-Identifier: MIT */
 /* Host-side checks of the exit-reason and VM-instruction-error names. */
 #include "check.h"
 #include "vmx/vmx_reasons.h"

@@ -1,4 +1,5 @@
 // sources: chapters/01-vmxon/feature_control.c chapters/01-vmxon/fixed_bits.c
+/* SPDX-License-Identifier: MIT */
 /* Host-side checks of chapter 1's decisions: what IA32_FEATURE_CONTROL
  * allows, and CR0/CR4 brought to the values VMX operation needs. The
  * functions around them touch MSRs and control registers; they are linked

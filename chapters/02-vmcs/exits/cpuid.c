@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* CPUID exits unconditionally. The guest sees the real CPU except that VMX
  * is hidden (this hypervisor does not offer nested virtualization), the
  * "hypervisor present" bit is set, and leaf 0x40000000 names stepvisor,
@@ -87,6 +88,13 @@ enum exit_action handle_cpuid(struct vcpu *v)
     uint32_t leaf = (uint32_t)v->gpr[GPR_RAX], subleaf = (uint32_t)v->gpr[GPR_RCX];
     uint64_t *gpr = v->gpr;
 
+    /* LAB cpuid (30 points): answer leaf 0x40000000 with stepvisor's
+     * signature; pass every other leaf to the real CPU (CPUID in VMX root
+     * operation), writing the answer into the guest's RAX, RBX, RCX, RDX.
+     * Graded by: test_ch02_vmcs.py::test_normal_run_exercises_every_handler
+     * Student stub:
+     *     run_fail("lab cpuid is not done yet");
+     */
     if (leaf == CPUID_HYPERVISOR_BASE) {
         gpr[GPR_RAX] = CPUID_HYPERVISOR_BASE;
         gpr[GPR_RBX] = SIGNATURE_EBX;
@@ -95,6 +103,7 @@ enum exit_action handle_cpuid(struct vcpu *v)
     } else {
         cpuid64(leaf, subleaf, &gpr[GPR_RAX], &gpr[GPR_RBX], &gpr[GPR_RCX], &gpr[GPR_RDX]);
     }
+    /* END LAB cpuid */
     if (leaf < 32 ? EDITED_BASIC_LEAVES >> leaf & 1 : leaf == CPUID_EXT_FEATURES)
         promise_only_what_works(leaf, subleaf, gpr);
     vcpu_skip_instruction();

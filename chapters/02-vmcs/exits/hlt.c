@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HLT ("HLT exiting"). Host interrupts never reach the guest in this
  * chapter and nothing else sends it one, so a halt would last forever. With
  * interrupts enabled, treat it as "nothing to do right now" and continue

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* RDMSR and WRMSR. The MSR bitmaps are all ones, so every access exits
  * ("MSR-Bitmap Address"). The guest gets its own copy of the MSRs the VMCS
  * holds; the feature-control MSR reads as "locked, VMX off", matching the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The VMX-preemption timer counts down while the guest runs and forces an
  * exit at zero ("VMX-Preemption Timer"). Without the "save VMX-preemption
  * timer value" exit control, every VM entry starts it again from the VMCS

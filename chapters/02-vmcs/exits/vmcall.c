@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* VMCALL: the guest asks the hypervisor for a service (abi/hypercall.h). The
  * exit is unconditional in VMX non-root operation ("Instructions That Cause
  * VM Exits Unconditionally"), whatever the guest's privilege level. The

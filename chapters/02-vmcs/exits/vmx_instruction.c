@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* VMX instructions in the guest (VMXON, VMREAD, INVEPT, ...). They exit
  * unconditionally in VMX non-root operation ("Instructions That Cause VM
  * Exits Unconditionally"), but this hypervisor offers no nested VMX: CPUID

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Control-register accesses. A guest write to a CR0 or CR4 bit that the
  * guest/host mask owns exits ("Guest/Host Masks and Read Shadows for CR0
  * and CR4"); reads of owned bits return the read shadow without an exit.

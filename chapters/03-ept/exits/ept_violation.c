@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* EPT violations: the guest touched a guest-physical address that EPT does
  * not map, or maps without the access it tried ("EPT Violations"; the exit
  * qualification is in "Exit Qualification for EPT Violations"). Here that
@@ -23,9 +24,19 @@ enum exit_action handle_ept_violation(struct vcpu *v)
         return EXIT_GUEST_DONE;
     uint64_t q = vmcs_read(EXIT_QUALIFICATION);
     uint64_t gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
+    /* LAB ept-violation (40 points): a data access (not an instruction
+     * fetch) to a device's MMIO window is emulated: find the device and
+     * let mmio_emulate() decode and perform the access. Anything else
+     * falls through to ending the guest below.
+     * Graded by: test_ch03_ept.py::test_real_mode_to_long_mode_with_memory_and_mmio,
+     *   test_ch03_ept.py::test_read_above_guest_ram_is_an_ept_violation
+     * Student stub:
+     *     run_fail("lab ept-violation is not done yet");
+     */
     struct mmio_device *d = mmio_find(gpa);
     if (d && !(q & EPT_QUAL_INSTRUCTION_FETCH))
         return mmio_emulate(v, d, gpa, q & EPT_QUAL_DATA_WRITE);
+    /* END LAB ept-violation */
 
     uint64_t rip = vmcs_read(GUEST_RIP);
     kprintf("EPT violation: guest %s of GPA 0x%lx, outside guest RAM and every device; ",

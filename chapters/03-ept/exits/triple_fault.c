@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A triple fault: the guest could not deliver an exception, nor the double
  * fault that followed. On bare metal the machine would reset; in VMX
  * non-root operation it is a VM exit instead. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A VM entry that fails after its checks of the controls and host state
  * passed: the CPU "exits" with bit 31 of the exit reason set, having run
  * no guest instruction ("VM-Entry Failures During or After Loading Guest

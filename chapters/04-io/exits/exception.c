@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Exceptions in the exception bitmap, and NMIs ("NMI exiting"), exit with
  * reason 0; "VM-Exit Information Fields for Vectored Events" say which. The
  * hypervisor only watches: it reports the event and reflects it back into

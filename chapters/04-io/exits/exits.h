@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file exits.h
  *  One handler per exit class, one file each in exits/. A handler finishes
  *  the exit (advances RIP, injects an event, or ends the guest) and says

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* INVD exits unconditionally. On bare metal it drops the caches without
  * writing them back; here the caches hold the hypervisor's data too, so
  * the hypervisor does what the guest can rely on, WBINVD (write back, then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* I/O instructions. Both I/O bitmaps are all ones, so every port exits;
  * "Exit Qualification for I/O Instructions" says which port, which way,
  * how wide. COM1 is an emulated 16550 (uart.c), port 0xE9 a debug console;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* XSETBV exits unconditionally. The hypervisor checks it as the CPU would
  * ("XSETBV—Set Extended Control Register") against what CPUID promises
  * the guest (leaf 0DH: the state components XCR0 may enable) and loads the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file abi/guest64.h
  *  The programs of chapter 2's guest, guests/guest64.asm (which includes the
  *  generated guest64.inc), chosen by the value in RDI at entry. */

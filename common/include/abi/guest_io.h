@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file abi/guest_io.h
  *  The programs of chapter 4's guest, guests/io/ (guests/io/guest.h),
  *  chosen by the value in RDI at entry. */

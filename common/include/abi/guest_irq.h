@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file abi/guest_irq.h
  *  The programs of chapter 5's guest, guests/irq/, chosen by the value in
  *  RDI at entry. The guest talks to the virtual PC's own devices (the

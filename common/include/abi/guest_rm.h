@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file abi/guest_rm.h
  *  The programs of chapter 3's guest, guests/guest_rm.asm (which includes
  *  the generated guest_rm.inc), chosen by the value in RDI at entry. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file abi/hypercall.h
  *  stepvisor's hypercall ABI, defined once: the hypervisor chapters
  *  (exits/vmcall.c) and the guests include it (guests/io/hypercall.h; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file abi/test_device.h
  *  The MMIO test device's registers (chapters' test_device.c), as the
  *  guests see them: guests/guest_rm.asm includes the generated

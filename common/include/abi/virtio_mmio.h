@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file abi/virtio_mmio.h
  *  The virtio-mmio transport's register map (virtio 1.x, "Virtio Over
  *  MMIO", version 2) and where stepvisor puts its devices: defined once for

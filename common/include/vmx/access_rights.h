@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file access_rights.h
  *  The segment access-rights format of the VMCS guest-state area: the
  *  descriptor's bits 40-55 shifted down by 40, plus an "unusable" bit.

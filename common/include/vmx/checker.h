@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file checker.h
  *  A software VM-entry checker: before VMLAUNCH, test the VMCS against the
  *  SDM's rules and name each one that is broken. Intel SDM Vol. 3C,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file vmx/vmcs_encodings.h
  *  The VMREAD/VMWRITE encoding of every VMCS field, as listed in Intel SDM
  *  Vol. 3D, Appendix B, "Field Encoding in VMCS". Names are the SDM's field

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file vmx_capabilities.h
  *  Bit layouts of the VMX capability MSRs. Intel SDM Vol. 3D, appendix
  *  "VMX Capability Reporting Facility": "Basic VMX Information",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file vmx/vmx_controls.h
  *  Bits of the VMX control fields, and the layouts of the VM-exit
  *  information fields the chapters decode. Names follow the SDM's control

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file vmx_insn.h
  *  The VMX instructions as C functions. Each reports how it ended, as in
  *  Intel SDM Vol. 3C, "Conventions" of "VMX Instruction Reference":

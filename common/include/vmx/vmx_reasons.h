@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /** @file vmx/vmx_reasons.h
  *  Basic exit reasons (Intel SDM Vol. 3D, Appendix C, "VMX Basic Exit
  *  Reasons") and VM-instruction error numbers (Intel SDM Vol. 3C, "VM
