@@ -6,8 +6,9 @@
  * documented ways to user space, measured on this project's host (Linux
  * 6.18, AMD, KVM's PVM back end):
  *   KVM_CAP_EXIT_HYPERCALL   offers only KVM_HC_MAP_GPA_RANGE (mask 0x1000)
- *   KVM_CAP_XEN_HVM          0: no CONFIG_KVM_XEN (where it is 1, the
- *                            INTERCEPT_HCALL flag hands every VMCALL over)
+ *   KVM_CAP_XEN_HVM          0: no CONFIG_KVM_XEN (where it is on,
+ *                            KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL hands every
+ *                            VMCALL over as KVM_EXIT_XEN)
  *   VMCALL, default quirks   KVM_RUN does not return: the vCPU spins in KVM
  *   FIX_HYPERCALL_INSN off   #UD is injected into the guest, not reported
  *   KVM_GUESTDBG_USE_SW_BP   INT3 still goes to the guest

@@ -6,6 +6,10 @@
  *
  *   stepvisor-kvm GUEST.bin DISK.img   chapter 4's guest, one vCPU
  *   stepvisor-kvm --smp GUEST.bin      two vCPUs (guests/kvm_smp/)
+ *
+ * No interrupt controller: KVM_CREATE_IRQCHIP (KVM's PIC, IOAPIC and
+ * LAPIC, fed with KVM_IRQ_LINE) or one emulated here (injecting with
+ * KVM_INTERRUPT) is what chapter 5's guest would need.
  */
 #include <string.h>
 #include "guest.h"
