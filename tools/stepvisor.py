@@ -743,7 +743,8 @@ def cmd_bench(args):
         if "exits per KiB:" in r.lines:
             at = r.lines.index("exits per KiB:")
             costs += [f"{chapter} (KVM: exits to user space):"] + [
-                line for line in r.lines[at + 1:] if line.startswith("  ")]
+                line for line in r.lines[at + 1:]
+                if line.startswith("  ") and "KVM_EXIT_" not in line]
         print(f"\n{chapter} on {KVM_DEVICE}, {r.verdict or 'no verdict'}, {r.seconds:.1f} s: "
               "exits to user space by kvm_run reason, and the mean KVM_RUN round trip "
               "(guest time since the last exit included)")

@@ -22,6 +22,7 @@
  * VMCALL from CPL 3 becomes #GP where the CPU would raise #UD. */
 #include "hypercall_sites.h"
 #include <string.h>
+#include "run_end.h"
 
 #define MAX_SITES 64
 #define HLT 0xF4
@@ -34,8 +35,10 @@ static unsigned count;
 
 void hypercall_sites_rewrite(uint8_t *image, uint64_t size, uint64_t gpa)
 {
-    for (uint64_t i = 0; i + VMCALL_BYTES <= size && count < MAX_SITES; i++)
+    for (uint64_t i = 0; i + VMCALL_BYTES <= size; i++)
         if (!memcmp(image + i, vmcall, VMCALL_BYTES)) {
+            if (count == MAX_SITES)
+                run_fail("the guest image has more than %d VMCALLs", MAX_SITES);
             memcpy(image + i, replacement, VMCALL_BYTES);
             sites[count++] = gpa + i;
         }
