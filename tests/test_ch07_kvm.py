@@ -45,6 +45,15 @@ def vmm(tmp_path, code, *prefix):
     return r.returncode, r.stdout.splitlines()
 
 
+def vmm_smp(tmp_path, code):
+    """Runs the VMM's two-vCPU mode on a guest made of code."""
+    image = tmp_path / "smp.bin"
+    image.write_bytes(bytes(code))
+    r = subprocess.run([str(PROGRAM), "--smp", str(image)], capture_output=True, text=True,
+                       timeout=60)
+    return r.returncode, r.stdout.splitlines()
+
+
 def test_the_devices_are_chapter_4s_files_unchanged():
     for f in UNCHANGED:
         assert (ROOT / "chapters" / CH / f).read_bytes() == \
@@ -175,3 +184,22 @@ def test_chapter_7_has_no_image_to_boot():
     assert r.returncode == stepvisor.EXIT_USAGE
     assert r.stderr.strip() == ("stepvisor: chapter 07-kvm is a program for this machine, "
                                 "not a bootable image: it has no ISO")
+
+
+def test_two_vcpus_must_each_report_their_own_number(tmp_path):
+    # Both entry points say "I am vCPU 0": MOV AL, 0; MOV DX, 0x510; OUT DX, AL;
+    # MOV EAX, 3 (EXIT); XOR EDI, EDI; VMCALL.
+    body = [0xB0, 0x00, 0xBA, 0x10, 0x05, 0xEE, 0x66, 0xB8, 0x03, 0, 0, 0,
+            0x66, 0x31, 0xFF, 0x0F, 0x01, 0xC1]
+    image = body + [0] * (0x100 - len(body)) + body
+    code, lines = vmm_smp(tmp_path, image)
+    assert code == 1
+    assert "smp: vcpu 1 wrote 0x0 to its id port" in lines
+    assert lines[-1] == "FAIL: the two vCPUs did not both run, each on its own thread"
+
+
+def test_a_guest_that_never_exits_ends_at_the_deadline(tmp_path):
+    code, lines = vmm(tmp_path, [0xEB, 0xFE])  # JMP $
+    assert code == 1
+    assert "vcpu 0: still running at the run's deadline" in lines
+    assert lines[-1] == "FAIL: vcpu 0: vcpu 0 still ran after 10 s (the run's deadline)"
