@@ -31,7 +31,8 @@ def kvm(request):
     def run(cmdline=""):
         if cmdline not in _runs:
             _runs[cmdline] = stepvisor.run_host(
-                CH, cmdline, workdir=ROOT / "build" / "test-artifacts" / f"kvm-{cmdline}")
+                CH, cmdline, workdir=ROOT / "build" / "test-artifacts" /
+                f"kvm-{cmdline or 'normal'}-{os.getpid()}")  # one per test worker
         return Log(_runs[cmdline])
     return run
 
