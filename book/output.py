@@ -58,7 +58,8 @@ def serial_log(chapter, cmdline, model):
     import stepvisor
     chapter = stepvisor.resolve_chapter(chapter)
     if stepvisor.is_host_chapter(chapter):  # chapter 7: runs on /dev/kvm in a second
-        work = os.path.join(CACHE, "work", f"{chapter}-{cmdline or 'normal'}")
+        # One directory per process: parallel builds and tests run it too.
+        work = os.path.join(CACHE, "work", f"{chapter}-{cmdline or 'normal'}-{os.getpid()}")
         r = stepvisor.run_host(chapter, cmdline, workdir=work)
         if r.verdict is None:
             raise OutputError(f"{chapter} {cmdline!r} ended without a verdict")
