@@ -68,6 +68,7 @@ help:
 	@echo "  CHAPTER=N             the chapter: $(CHAPTERS)"
 	@echo "  EMU=auto|bochs|qemu   the backend; auto picks QEMU+KVM when the host has nested VT-x, else Bochs"
 	@echo "  CMDLINE=\"k=v ...\"     the hypervisor's command line, e.g. scenario=list or guest_mem=128M"
+	@echo "                        (chapter 7 runs on /dev/kvm, no emulator; CMDLINE=smp: two vCPUs)"
 	@echo "  TIMEOUT=SECONDS       kill the emulator after this long with no verdict (default 300; run only)"
 	@echo "  MODEL=NAME            the Bochs CPU model, e.g. corei7_skylake_x (default corei7_haswell_4770)"
 	@echo "  V=1                   show the full build commands"
@@ -114,7 +115,26 @@ $(BUILD)/$(1)/stepvisor.elf: $(BUILD)/$(1)/stepvisor.elf64
 
 images: $(BUILD)/$(1)/stepvisor.elf
 endef
-$(foreach ch,$(CHAPTERS),$(eval $(call chapter_rules,$(ch))))
+# A chapter whose main.c has a C main() is a host program (chapter 7, a
+# VMM on /dev/kvm), not a bootable image.
+HOST_CHAPTERS := $(patsubst chapters/%/main.c,%,$(shell grep -l '^int main.int argc' chapters/*/main.c))
+$(foreach ch,$(filter-out $(HOST_CHAPTERS),$(CHAPTERS)),$(eval $(call chapter_rules,$(ch))))
+
+# --- host chapters: a user-space VMM, built for this machine ---------------
+
+# The common files that are about no chapter and need no hardware.
+HOST_COMMON_C := common/printf.c common/exit_log.c common/line_buffer.c common/run_end.c
+HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -pthread \
+	-iquote common/include
+define host_chapter_rules
+$(BUILD)/$(1)/stepvisor-kvm: $$(wildcard chapters/$(1)/*.[ch] chapters/$(1)/*/*.[ch]) \
+		$(HOST_COMMON_C) $$(wildcard common/include/*.h common/include/abi/*.h) | deps-build
+	@mkdir -p $$(dir $$@)
+	@echo "  HOSTCC  $$@"
+	$$(Q)$$(CC) $$(HOST_CFLAGS) -iquote chapters/$(1) $$(filter %.c,$$^) -o $$@
+images: $(BUILD)/$(1)/stepvisor-kvm
+endef
+$(foreach ch,$(HOST_CHAPTERS),$(eval $(call host_chapter_rules,$(ch))))
 
 # --- guests: flat binaries loaded as multiboot modules ---------------------
 
@@ -199,6 +219,14 @@ linux: | deps-linux
 # kernel's entry to the shell prompt, the kernel booted natively by GRUB.
 linux-native: linux | deps-run
 	@$(PYTHON) tools/bochs_linux_native.py
+
+# Chapter 7's two-vCPU guest.
+$(BUILD)/guests/kvm_smp.bin: guests/kvm_smp/smp.asm | deps-build $(ABI_INC)
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f bin $(GUEST_NASM_INCLUDES) -M -MT $@ -MF $(@:.bin=.d) -MP $<
+	$(Q)$(NASM) -f bin -Werror $(GUEST_NASM_INCLUDES) $< -o $@
+images: $(BUILD)/guests/kvm_smp.bin
 
 # The virtio-blk disk: 128 sectors, each saying which it is.
 $(BUILD)/guests/disk.img: tools/make_disk.py

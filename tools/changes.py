@@ -3,9 +3,11 @@
 """Each chapter is a copy of the one before plus one lesson, and says which
 files its lesson touches in chapters/NN-name/CHANGES, one line per file
 added, changed or removed: "path: reason" (blank lines and # comments
-aside). check() finds where a chapter and its CHANGES disagree; stats()
-prints lines per chapter, lines each adds and removes, and the longest
-functions.
+aside). A chapter is compared with the one before it in sorted order,
+unless its CHANGES names another: a line "# against: NN-name" (chapter 7,
+a user-space VMM, builds on chapter 4, not on 5 and 6). check() finds
+where a chapter and its CHANGES disagree; stats() prints lines per
+chapter, lines each adds and removes, and the longest functions.
 
     changes.py check      every chapter against the one before (exit 1 on a problem)
     changes.py stats      the size line (make stats)
@@ -18,12 +20,32 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 CHANGES = "CHANGES"
+AGAINST = re.compile(r"# against: (\S+)")
 BUDGET = 1500  # lines of code a chapter may add: comments and blank lines are free
 LONGEST = 5    # functions listed per chapter
 
 
 def chapters(root=CHAPTERS):
     return sorted(p for p in root.iterdir() if p.is_dir() and re.match(r"\d\d-", p.name))
+
+
+def base(chapter, chs):
+    """The chapter that chapter's CHANGES is written against: the one its
+    "# against: NAME" line names (a path that does not exist if NAME is no
+    chapter: check() then says so), else the one before it in chs."""
+    path = chapter / CHANGES
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            m = AGAINST.fullmatch(line.strip())
+            if m:
+                return chapter.parent / m.group(1)
+    return chs[chs.index(chapter) - 1]
+
+
+def pairs(root=CHAPTERS):
+    """(base, chapter) for every chapter but the first."""
+    chs = chapters(root)
+    return [(base(ch, chs), ch) for ch in chs[1:]]
 
 
 def files(chapter):
@@ -144,6 +166,8 @@ def check(prev, chapter):
     """The problems with chapter's CHANGES against prev, as sentences."""
     if not (chapter / CHANGES).exists():
         return [f"{chapter.name}: no {CHANGES} file"]
+    if not prev.is_dir():
+        return [f"{chapter.name}/{CHANGES} is written against {prev.name}, which is no chapter"]
     try:
         listed = declared(chapter)
     except ValueError as e:
@@ -157,8 +181,7 @@ def check(prev, chapter):
 
 
 def check_all(root=CHAPTERS):
-    chs = chapters(root)
-    return [p for prev, ch in zip(chs, chs[1:]) for p in check(prev, ch)]
+    return [p for prev, ch in pairs(root) for p in check(prev, ch)]
 
 
 FUNCTION = re.compile(r"^(?:static\s+)?(?:noreturn\s+)?[A-Za-z_][\w\s\*]*?\b(\w+)\(")
@@ -190,9 +213,10 @@ def stats(root=CHAPTERS):
             added, removed, touched = total, 0, sorted(files(ch))
             loc = sum(sum(code(ch / f)) for f in touched)
         else:
-            added, removed = counts(chs[i - 1], ch)
-            loc = code_added(chs[i - 1], ch)
-            touched = differing(chs[i - 1], ch)
+            prev = base(ch, chs)
+            added, removed = counts(prev, ch)
+            loc = code_added(prev, ch)
+            touched = differing(prev, ch)
         longest = sorted(((n, f"{ch.name}/{f}:{name}") for f in touched if f.endswith(".c")
                           for name, n in functions(ch / f)), reverse=True)[:LONGEST]
         rows.append((ch.name, total, added, removed, loc, longest))

@@ -142,6 +142,36 @@ def kernel(chapter):
     return BUILD / chapter / "stepvisor.elf"
 
 
+# --- host chapters: a VMM in user space on /dev/kvm (chapter 7) -------------
+
+HOST_PROGRAM = "stepvisor-kvm"
+KVM_DEVICE = Path("/dev/kvm")
+# CMDLINE= picks the guest: chapter 4's (with its disk) or the two-vCPU one.
+HOST_GUESTS = {"": ["guests/guest_io.bin", "guests/disk.img"],
+               "smp": ["--smp", "guests/kvm_smp.bin"]}
+
+
+def is_host_chapter(chapter):
+    """A chapter whose main.c has a C main() is a program for this machine
+    (the Makefile's HOST_CHAPTERS), run directly, not booted."""
+    main = ROOT / "chapters" / chapter / "main.c"
+    return main.exists() and re.search(r"^int main\(int argc", main.read_text(), re.M)
+
+
+def run_host(chapter, cmdline="", workdir=None, timeout=120, live=False):
+    """Runs a host chapter's VMM; its standard output is the run's log
+    (com1.log, as for the emulators). The VMM itself says FAIL, naming the
+    fix, when /dev/kvm is missing or not accessible."""
+    workdir = _fresh_workdir(workdir or BUILD / "run" / f"{chapter}-kvm")
+    com1 = workdir / "com1.log"
+    com1.touch()
+    args = [a if a.startswith("--") else str(BUILD / a) for a in HOST_GUESTS[cmdline]]
+    cmd = ["sh", "-c", 'exec "$0" "$@" > com1.log 2>&1',
+           str(BUILD / chapter / HOST_PROGRAM)] + args
+    code, timed_out, secs = _supervise(cmd, com1, timeout, live)
+    return RunResult("kvm", com1.read_text(errors="replace"), code, timed_out, secs, workdir)
+
+
 def modules(chapter):
     """The files a chapter boots with, listed in chapters/NN-*/modules,
     one path relative to build/ a line."""
@@ -453,6 +483,8 @@ def outcome(r, emu, timeout):
 
 def cmd_run(args):
     chapter = resolve_chapter(args.chapter)
+    if is_host_chapter(chapter):
+        return cmd_run_host(chapter, args)
     emu, why = choose_emulator(args.emu)
     timeout = check_timeout(args.timeout)
     model = check_model(args.model)
@@ -469,8 +501,15 @@ def cmd_run(args):
     return code
 
 
+def refuse_host(chapter, what):
+    if is_host_chapter(chapter):
+        raise Refused(f"chapter {chapter} is a program for this machine, not a bootable "
+                      f"image: {what}")
+
+
 def cmd_iso(args):
     chapter = resolve_chapter(args.chapter)
+    refuse_host(chapter, "it has no ISO")
     iso = build_iso(chapter, args.cmdline)
     dest = BUILD / chapter / "stepvisor.iso"
     shutil.copy(iso, dest)
@@ -507,6 +546,7 @@ stepvisor: Bochs debugger with the hypervisor's symbols loaded (ldsym): the
 
 def cmd_debug(args):
     chapter = resolve_chapter(args.chapter)
+    refuse_host(chapter, f"debug it with gdb {BUILD.name}/{chapter}/{HOST_PROGRAM}")
     emu, why = choose_emulator(args.emu)
     model = check_model(args.model)
     check_cmdline(args.cmdline)
@@ -623,6 +663,23 @@ def _bochs_from_entry(chapter, cmdline, workdir, timeout):
 
 
 # A row of the exit-cost benchmark, as guests/bench.inc prints it.
+def cmd_run_host(chapter, args):
+    if args.emu != "auto":
+        raise Refused(f"chapter {chapter} runs on /dev/kvm itself: EMU= does not apply")
+    timeout = check_timeout(args.timeout)
+    if args.cmdline not in HOST_GUESTS:
+        raise Refused(f"chapter {chapter} takes CMDLINE= empty (chapter 4's guest) or "
+                      f"'smp' (two vCPUs), not {args.cmdline!r}")
+    why = "a user-space VMM, no emulator"
+    if not os.access(KVM_DEVICE, os.R_OK | os.W_OK):
+        why = f"{KVM_DEVICE} is not usable by this user: the VMM will say why"
+    print(f"stepvisor: running chapter {chapter} on {KVM_DEVICE}: {why}", flush=True)
+    r = run_host(chapter, args.cmdline, timeout=timeout, live=True)
+    code, line = outcome(r, "kvm", timeout)
+    print(line)
+    return code
+
+
 BENCH_LINE = re.compile(r"guest: bench: (?P<kind>.+): (?P<ticks>\d+) ticks per round trip "
                         r"\((?P<count>\d+) round trips: (?P<with>\d+) ticks, "
                         r"(?P<without>\d+) without the exit\)")
@@ -666,7 +723,8 @@ def cmd_bench(args):
     shown, not compared; under KVM the round trips are also shown in TSC
     ticks of the real CPU."""
     rows, costs, ok = [], [], True
-    for chapter in chapters():
+    hosts = [ch for ch in chapters() if is_host_chapter(ch)]
+    for chapter in [ch for ch in chapters() if ch not in hosts]:
         r, ticks = _bochs_from_entry(chapter, "", BUILD / "bench" / chapter, args.timeout)
         if "exits per KiB:" in r.lines:
             at = r.lines.index("exits per KiB:")
@@ -680,6 +738,20 @@ def cmd_bench(args):
     print(f"{'chapter':<12} {'verdict':<8} {'VM exits':>9} {'instructions':>14} {'seconds':>8}")
     for chapter, verdict, exits, ticks, secs in rows:
         print(f"{chapter:<12} {verdict[:8]:<8} {exits:>9} {ticks or 0:>14,} {secs:>8.1f}")
+    for chapter in hosts:
+        r = run_host(chapter, workdir=BUILD / "bench" / chapter, timeout=args.timeout)
+        ok = ok and r.verdict == "PASS"
+        if "exits per KiB:" in r.lines:
+            at = r.lines.index("exits per KiB:")
+            costs += [f"{chapter} (KVM: exits to user space):"] + [
+                line for line in r.lines[at + 1:]
+                if line.startswith("  ") and "KVM_EXIT_" not in line]
+        print(f"\n{chapter} on {KVM_DEVICE}, {r.verdict or 'no verdict'}, {r.seconds:.1f} s: "
+              "exits to user space by kvm_run reason, and the mean KVM_RUN round trip "
+              "(guest time since the last exit included)")
+        print("\n".join(line for line in r.lines
+                        if re.fullmatch(r"vcpu \d+: KVM_RUN exits.*|  +\d+ +\d+ KVM_EXIT_\w+|"
+                                        r"  KVM_EXIT_\w+ +\d+ ns", line)))
     if costs:
         print("\nVM exits per KiB moved, by path:")
         print("\n".join(costs))

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* KVM_EXIT_MMIO: the guest touched a guest-physical address that no
+ * memory slot holds. Chapter 4 got an EPT violation and had to fetch and
+ * decode the instruction to learn what it did; KVM has decoded it already
+ * (its instruction emulator) and hands over the address, the length, the
+ * direction and the data. A device's window is emulated; anything else is
+ * outside guest RAM and ends the guest, as in chapter 4. */
+#include "exits.h"
+#include "mmio.h"
+#include "printf.h"
+
+enum exit_action handle_mmio(struct vcpu *v)
+{
+    uint64_t gpa = v->run->mmio.phys_addr;
+    bool is_write = v->run->mmio.is_write;
+    struct mmio_device *d = mmio_find(gpa);
+    if (d)
+        return mmio_emulate(v, d, gpa, is_write);
+    kprintf("KVM_EXIT_MMIO: guest %s of GPA 0x%lx, outside guest RAM and every device\n",
+            is_write ? "write" : "read", gpa);
+    vcpu_dump_registers(v);
+    return vcpu_end(v, false, "guest %s of GPA 0x%lx outside its memory (KVM_EXIT_MMIO)",
+                    is_write ? "write" : "read", gpa);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* KVM_EXIT_HLT: without an in-kernel interrupt controller, KVM hands a
+ * HLT to the VMM, with RIP already past it. A HLT at a rewritten VMCALL
+ * is a hypercall (hypercall_sites.c). Otherwise: nothing in this chapter
+ * sends the guest an interrupt, so with interrupts enabled the guest
+ * simply continues; with kvm_run's if_flag 0 nothing could wake it: that
+ * is how a guest says it is finished or stuck, so it ends, by name. */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include "exit_log.h"
+#include "exits.h"
+#include "guest_memory.h"
+#include "hypercall_sites.h"
+#include "printf.h"
+#include "x86.h"
+
+#define HLT_BYTES 1
+
+enum exit_action handle_hlt(struct vcpu *v)
+{
+    struct kvm_regs regs;
+    struct kvm_sregs sregs;
+    uint64_t gpa;
+    if (ioctl(v->fd, KVM_GET_REGS, &regs) < 0 || ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0)
+        return vcpu_end(v, false, "registers of vcpu %u: %s", v->id, strerror(errno));
+    uint64_t at = sregs.cs.base + regs.rip - HLT_BYTES; /* the HLT's linear address */
+    if (guest_linear_to_phys(at, &gpa) && hypercall_site(gpa)) {
+        regs.rip += VMCALL_BYTES - HLT_BYTES;
+        return handle_vmcall(v, &regs, (sregs.efer & EFER_LMA) && sregs.cs.l);
+    }
+    if (!v->run->if_flag) {
+        kprintf("hlt: vcpu %u halted with interrupts disabled (RFLAGS.IF = 0); nothing "
+                "can wake it\n", v->id);
+        vcpu_dump_registers(v);
+        return vcpu_end(v, false, "guest halted with interrupts disabled");
+    }
+    exit_log("hlt: vcpu %u halted; no interrupt will wake it, so it continues after the "
+             "HLT\n", v->id);
+    return EXIT_RESUME;
+}
