@@ -35,7 +35,16 @@ uint8_t uart_read(unsigned reg)
         return IIR_NO_INTERRUPT | ((uart.fcr & FCR_FIFO_ENABLE) ? IIR_FIFOS_ENABLED : 0);
     case UART_LCR: return uart.lcr;
     case UART_MCR: return uart.mcr;
+    /* LAB uart (25 points): the line status register a polling driver
+     * reads before each byte: say the transmitter holding register and the
+     * transmitter are empty, so the driver sends at once.
+     * Graded by: test_ch04_io.py::test_uart_and_virtio_carry_the_same_text,
+     *   test_ch04_io.py::test_virtio_takes_at_least_100x_fewer_exits_per_kib
+     * Student stub:
+     *     case UART_LSR: run_fail("lab uart is not done yet");
+     */
     case UART_LSR: return UART_LSR_THR_EMPTY | UART_LSR_TX_EMPTY;
+    /* END LAB uart */
     case UART_MSR: return MSR_DCD_DSR_CTS;
     case UART_SCR: return uart.scr;
     default: return 0xFF;
@@ -47,10 +56,17 @@ void uart_write(unsigned reg, uint8_t value)
     bool dlab = uart.lcr & UART_LCR_DLAB;
     switch (reg) {
     case UART_THR:
+        /* LAB uart (continued): with DLAB set this port is the divisor
+         * latch's low byte; otherwise the byte is sent: transmit() it.
+         * Student stub:
+         *     (void)transmit;
+         *     run_fail("lab uart is not done yet");
+         */
         if (dlab)
             uart.dll = value;
         else
             transmit((char)value);
+        /* END LAB uart */
         break;
     case UART_IER:
         if (dlab)

@@ -54,6 +54,19 @@ static enum virtq_error serve(const struct virtq_chain *c, uint32_t *written)
     uint8_t status = VIRTIO_BLK_S_OK;
     enum virtq_error e = VIRTQ_OK;
     *written = 0;
+    /* LAB blk-request (35 points): serve the request the header names. IN:
+     * copy whole sectors from the disk into the writable buffers; OUT: copy
+     * the readable data onto the disk; FLUSH: nothing; GET_ID: the disk's
+     * name. Sectors off the disk are status IOERR, other types UNSUPP.
+     * Graded by: test_ch04_io.py::test_virtio_blk_reads_back_what_it_wrote
+     * Student stub:
+     *     (void)data_in;
+     *     (void)data_out;
+     *     (void)pos;
+     *     (void)on_disk;
+     *     (void)disk_id;
+     *     run_fail("lab blk-request is not done yet");
+     */
     switch (h.type) {
     case VIRTIO_BLK_T_IN:
         /* Data after the header that the device may only read: the driver
@@ -85,6 +98,7 @@ static enum virtq_error serve(const struct virtq_chain *c, uint32_t *written)
         status = VIRTIO_BLK_S_UNSUPP;
         break;
     }
+    /* END LAB blk-request */
     if (e != VIRTQ_OK)
         return e;
     *written += 1;

@@ -104,6 +104,19 @@ enum virtq_error virtq_pop(struct virtq *q, const struct guest_ram *ram, struct 
 
     /* "The Virtqueue Descriptor Table": follow next while NEXT is set.
      * A chain has at most size descriptors, so a longer one loops. */
+    /* LAB virtq-pop (40 points): follow the chain from descriptor I while
+     * NEXT is set, filling OUT (address, length, device-writable) and the
+     * readable and writable totals. The guest is untrusted: refuse an index
+     * past the table, a chain longer than the queue (a loop), INDIRECT, a
+     * length that wraps or leaves guest RAM, a readable buffer after a
+     * writable one, and a chain over 4 GiB.
+     * Graded by: test_ch04_io.py::test_uart_and_virtio_carry_the_same_text,
+     *   test_ch04_io.py::test_virtio_blk_reads_back_what_it_wrote
+     * Student stub:
+     *     (void)i;
+     *     (void)out;
+     *     run_fail("lab virtq-pop is not done yet");
+     */
     out->head = i;
     out->count = 0;
     out->readable = out->writable = 0;
@@ -145,6 +158,7 @@ enum virtq_error virtq_pop(struct virtq *q, const struct guest_ram *ram, struct 
             break;
         i = next;
     }
+    /* END LAB virtq-pop */
     q->last_avail++;
     return VIRTQ_OK;
 }
