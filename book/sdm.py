@@ -125,6 +125,7 @@ SECTIONS = {
     "Canonical Addressing": ("1", "chapter \"Basic Execution Environment\""),
     "EFLAGS Register": ("1", "chapter \"Basic Execution Environment\""),
     "Instruction Format": ("2A", "chapter \"Instruction Format\""),
+    "LAR": ("2A", "the LAR page"),
     "MOV": ("2B", "the MOV page"),
     "MOVZX": ("2B", "the MOVZX page"),
 }

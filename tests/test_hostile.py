@@ -97,12 +97,13 @@ CASES = [
         FLOOD_SUMMARY,
         "VM exits: 100000",
     ], "the guest made 100000 VM exits without ending"),
-    # 10 s at the TSC rate common/tsc.c measures under Bochs (ips=80M): 80,005,700 Hz.
+    # 10 s at the TSC rate common/tsc.c measures with the PIT: about 80 MHz
+    # under Bochs (ips=80M); the exact count depends on the polling loop.
     ("04-io", "attack-deadline", [
         "guest: spinning just under the watchdog between exits, forever",
-        rf"re:deadline: the run has used \d+ TSC ticks, past its deadline of 800057000; "
+        rf"re:deadline: the run has used \d+ TSC ticks, past its deadline of 800\d{{6}}; "
         rf"guest RIP {RIP}",
-    ], "the run passed its deadline of 800057000 TSC ticks"),
+    ], r"re:the run passed its deadline of 800\d{6} TSC ticks"),
     ("04-io", "attack-console-flood", [
         "guest: one virtio-console buffer of this many bytes = 0x3c00000",
         "virtio-console: a 62914560-byte buffer; only its first 16384 bytes are shown",
