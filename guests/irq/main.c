@@ -62,7 +62,6 @@ void measure_exits_per_tick(unsigned idle_ticks, unsigned busy_ticks)
 
 static int program_normal(void)
 {
-    exceptions_show();
     uint64_t tsc_hz = tsc_calibrate();
     if (!tsc_hz) {
         hc_puts("PIT channel 2: the output never went high (port 0x61 bit 5)");
@@ -97,6 +96,8 @@ int guest_main(uint32_t program, uint32_t ram_size)
         return FAIL_RAM_TOO_SMALL;
     }
     idt_init();
+    if (program == GUEST_NORMAL)
+        exceptions_show(); /* before any device: they need none */
     pic_init();
     lapic_init();
     if (program == GUEST_NORMAL)
