@@ -38,7 +38,7 @@ void self_ipi(unsigned vector);
 void lapic_show(void);
 /** The hostile programs (hostile.c). */
 int program_hostile(uint32_t program);
-/** Exits per PIT tick, idle (HLT) and busy, in MEASURE brackets. */
+/** Exits per PIT tick, idle (HLT) and busy (if busy_ticks), in MEASURE brackets. */
 void measure_exits_per_tick(unsigned idle_ticks, unsigned busy_ticks);
 /** The benchmark rows (entry.asm, guests/bench.inc). */
 void bench_run(void);
