@@ -29,7 +29,9 @@ static int timer_storm(void)
 
 /* Interrupts taken and never acknowledged: the controller keeps the
  * vector in service, so nothing of its priority (the PIC: nothing at all
- * below it) arrives again. One each, then silence, as on hardware. */
+ * below it) arrives again. One each, then silence, as on hardware; then
+ * HLT, waiting for a timer that can no longer interrupt: a halt nothing
+ * can end, which the hypervisor must recognize. */
 static int no_eoi(void)
 {
     send_eoi = false;
@@ -46,10 +48,10 @@ static int no_eoi(void)
     lapic_write(LAPIC_TIMER_INITIAL, NO_EOI_COUNT);
     sti();
     spin_tsc(STORM_TSC);
-    cli();
-    lapic_write(LAPIC_TIMER_INITIAL, 0);
     hc_report("no EOI: LAPIC timer interrupts taken", irq_count[v]);
-    return 0;
+    sti_hlt();
+    hc_puts("no EOI: HLT came back");
+    return FAIL_HOSTILE_SURVIVED;
 }
 
 /* The IDT moved to an address with no RAM behind it, then a self-IPI:
