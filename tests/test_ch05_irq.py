@@ -104,3 +104,73 @@ def test_normal_run_ends_with_pass(bochs):
     ])
     log.match(INTACT)
     log.passed()
+
+
+def test_timer_storm_is_bounded_and_the_guest_goes_on(bochs):
+    log = bochs(CH, "scenario=hostile-timer-storm")
+    taken = int(log.match(r"guest: timer storm: interrupts taken in 4000000 TSC ticks = "
+                          r"0x([0-9a-f]+)").group(1), 16)
+    assert 0 < taken < 4000000 // 1000, f"{taken} interrupts: the minimum period is not enforced"
+    log.has("guest ended: the guest exited with status 0")
+    log.match(INTACT)
+    log.passed()
+
+
+def test_pic_storm_is_bounded_and_the_guest_goes_on(bochs):
+    log = bochs(CH, "scenario=hostile-pic-storm")
+    taken = int(log.match(r"guest: PIC storm: IRQ0 interrupts taken in 4000000 TSC ticks = "
+                          r"0x([0-9a-f]+)").group(1), 16)
+    assert 0 < taken < 4000000 // 1000, f"{taken} interrupts: the minimum period is not enforced"
+    log.has("guest ended: the guest exited with status 0")
+    log.match(INTACT)
+    log.passed()
+
+
+def test_no_eoi_blocks_further_interrupts_and_its_halt_is_ended(bochs):
+    log = bochs(CH, "scenario=hostile-no-eoi")
+    log.has_in_order([
+        "guest: no EOI: PIC IRQ0 interrupts taken = 0x1",
+        "guest: no EOI: LAPIC timer interrupts taken = 0x1",
+    ])
+    log.match(r"expected outcome: guest sleeps with interrupts blocked by one it never "
+              r"acknowledged \(no EOI\) at RIP 0x[0-9a-f]+")
+    log.lacks("guest: no EOI: HLT came back")
+    log.passed()
+
+
+def test_idt_outside_ram_during_delivery_ends_the_guest(bochs):
+    log = bochs(CH, "scenario=hostile-idt-unmapped")
+    log.expected("VM exit 48 (EPT violation) during delivery of external interrupt (vector 80)")
+    log.match(INTACT)
+
+
+def test_hlt_with_interrupts_off_ends_the_guest(bochs):
+    log = bochs(CH, "scenario=hostile-hlt-cli")
+    log.match(r"expected outcome: guest halted with interrupts disabled at RIP 0x[0-9a-f]+")
+    log.lacks("guest: CLI; HLT came back")
+    log.passed()
+
+
+def test_illegal_lvt_vector_sets_esr_and_raises_the_error_interrupt(bochs):
+    log = bochs(CH, "scenario=hostile-bad-lvt-vector")
+    log.has_in_order([
+        "guest: bad LVT vector: ESR = 0x40",
+        "guest: bad LVT vector: error interrupts = 0x1",
+        "guest ended: the guest exited with status 0",
+    ])
+    log.passed()
+
+
+BENCH_ROWS = ["HLT woken by a pending self-IPI", "self-IPI: ICR write, injection, EOI",
+              "LAPIC timer: arm, HLT, injection, EOI"]
+
+
+def test_bench_times_interrupt_round_trips_and_exits_per_tick(bochs):
+    log = bochs(CH, "scenario=bench")
+    for kind in BENCH_ROWS:
+        log.match(re.escape(f"guest: bench: {kind}: ") + r"\d+ ticks per round trip "
+                  r"\(100 round trips: \d+ ticks, \d+ without the exit\)")
+    idle = log.match(r"  idle \(HLT\), per tick +102400 bytes +(\d+) exits +[\d.]+ per KiB")
+    assert int(idle.group(1)) <= IDLE_EXITS_PER_TICK * 100
+    log.match(r"  busy, per tick +10240 bytes +\d+ exits +[\d.]+ per KiB")
+    log.passed()
