@@ -4,7 +4,6 @@ saw it; the hypervisor injects what only it can raise, models the PC's
 8259A pair, 8254 and local APIC, and keeps virtual time."""
 import re
 
-import pytest
 
 CH = "05-irq"
 INTACT = (r"isolation: canary intact, checksum of the hypervisor's code and constants "
