@@ -19,13 +19,17 @@
 #define VECTOR_PF 14
 #define RFLAGS_RESERVED_1 0x2u
 
-static const char *const rm_names[RM_CASES] = {
-    "real mode #DE (DIV by 0)",
-    "real mode #UD (UD2)",
-    "real mode #BP (INT3)",
-    "real mode #GP (RDMSR of an unknown MSR)",
+/* The cases of entry.asm's rm_exceptions, in its order. */
+static const struct {
+    const char *name;
+    unsigned vector;
+    bool trap; /* the IP saved is the next instruction's */
+} rm_cases[RM_CASES] = {
+    {"real mode #DE (DIV by 0)", VECTOR_DE, false},
+    {"real mode #UD (UD2)", VECTOR_UD, false},
+    {"real mode #BP (INT3)", VECTOR_BP, true},
+    {"real mode #GP (RDMSR of an unknown MSR)", VECTOR_GP, false},
 };
-static const unsigned rm_vectors[RM_CASES] = {VECTOR_DE, VECTOR_UD, VECTOR_BP, VECTOR_GP};
 
 /* "<name>: vector N, <error code>, IP <where>". The real-mode frame is IP,
  * CS, FLAGS: an error code would have shifted it, putting the IP where
@@ -34,20 +38,20 @@ static void show_real_mode(void)
 {
     for (unsigned i = 0; i < RM_CASES; i++) {
         const struct rm_result *r = &rm_results[i];
-        line_start(rm_names[i]);
+        line_start(rm_cases[i].name);
         line_add(": vector ");
         line_dec(r->vector);
         bool frame = r->cs == 0 && (r->flags & RFLAGS_RESERVED_1);
         line_add(frame ? ", no error code" : ", the frame is not IP, CS, FLAGS");
         if (r->ip == r->expected_ip) {
-            line_add(i == 2 ? ", IP after the INT3" : ", IP at the instruction");
+            line_add(rm_cases[i].trap ? ", IP after the INT3" : ", IP at the instruction");
         } else {
             line_add(", IP ");
             line_hex(r->ip);
             line_add(" instead of ");
             line_hex(r->expected_ip);
         }
-        if (r->vector != rm_vectors[i])
+        if (r->vector != rm_cases[i].vector)
             line_add(" (wrong vector)");
         line_print();
     }
