@@ -1,0 +1,157 @@
+/* The virtual PC's interrupt hardware, wired together: ports to the 8259s
+ * and the 8254, the local APIC's page and IA32_APIC_BASE ("Local APIC
+ * Status and Location"), time converted for the PIT. */
+#include "vpc.h"
+#include "cpu.h"
+#include "printf.h"
+#include "virtual_time.h"
+#include "x86.h"
+
+#define APIC_BASE_BSP (1ull << 8)
+#define APIC_BASE_EXTD (1ull << 10) /* x2APIC mode: this APIC has none */
+#define APIC_BASE_ENABLE (1ull << 11)
+#define APIC_BASE_ADDRESS_MASK 0xFFFFFF000ull /* bits 35:12, MAXPHYADDR 36 */
+#define ALL_ONES 0xFFFFFFFFu
+#define REGISTER_ALIGNMENT 0x10u
+#define REGISTER_SIZE 4u
+/* Without CPUID leaf 16H the TSC's rate is taken to be Bochs's configured
+ * instructions per second (clock: sync=none counts one tick each). */
+#define DEFAULT_TSC_HZ 80000000ull
+#define CPUID_FREQUENCY 0x16u
+#define CPUID_FREQUENCY_MHZ_MASK 0xFFFFu
+#define HZ_PER_MHZ 1000000ull
+
+struct vpc vpc;
+
+uint64_t vpc_pit_clock(uint64_t tsc)
+{
+    /* tsc * PIT_HZ / tsc_hz without overflowing 64 bits. */
+    return tsc / vpc.tsc_hz * PIT_HZ + tsc % vpc.tsc_hz * PIT_HZ / vpc.tsc_hz;
+}
+
+uint64_t vpc_tsc_of_pit_clock(uint64_t clock)
+{
+    uint64_t whole = clock / PIT_HZ * vpc.tsc_hz;
+    return whole + (clock % PIT_HZ * vpc.tsc_hz + PIT_HZ - 1) / PIT_HZ;
+}
+
+void vpc_changed(void)
+{
+    virtual_time_rearm(vpc.vcpu);
+    vpc.vcpu->event_check = true;
+}
+
+bool vpc_port_claimed(uint16_t port)
+{
+    return port == PIC_MASTER_COMMAND || port == PIC_MASTER_DATA ||
+           port == PIC_SLAVE_COMMAND || port == PIC_SLAVE_DATA ||
+           (port >= PIT_CHANNEL0 && port <= PIT_MODE_COMMAND) || port == PORT_B;
+}
+
+static bool is_pic(uint16_t port)
+{
+    return (port & ~1u) == PIC_MASTER_COMMAND || (port & ~1u) == PIC_SLAVE_COMMAND;
+}
+
+uint8_t vpc_port_in(uint16_t port)
+{
+    if (is_pic(port)) {
+        uint8_t value = pic_read(&vpc.pic, port); /* a poll acknowledges */
+        vpc.vcpu->event_check = true;
+        return value;
+    }
+    return pit_read(&vpc.pit, port, vpc_pit_clock(virtual_time_now()));
+}
+
+void vpc_port_out(uint16_t port, uint8_t value)
+{
+    if (is_pic(port))
+        pic_write(&vpc.pic, port, value);
+    else
+        pit_write(&vpc.pit, port, value, vpc_pit_clock(virtual_time_now()));
+    vpc_changed();
+}
+
+/* --- the local APIC's page -------------------------------------------- */
+
+/* "Local APIC Register Address Map": 32-bit accesses to 16-byte aligned
+ * registers; other accesses read 0 and write nothing, and globally
+ * disabled, the page is no longer the APIC's: the bus floats. */
+static uint64_t lapic_mmio_read(struct mmio_device *d, uint64_t offset, unsigned size)
+{
+    (void)d;
+    if (!vpc.lapic.enabled)
+        return ALL_ONES;
+    if (size != REGISTER_SIZE || offset % REGISTER_ALIGNMENT)
+        return 0;
+    return lapic_read(&vpc.lapic, (uint32_t)offset, virtual_time_now());
+}
+
+static void lapic_mmio_write(struct mmio_device *d, uint64_t offset, unsigned size,
+                             uint64_t value)
+{
+    (void)d;
+    if (!vpc.lapic.enabled || size != REGISTER_SIZE || offset % REGISTER_ALIGNMENT)
+        return;
+    lapic_advance(&vpc.lapic, virtual_time_now());
+    lapic_write(&vpc.lapic, (uint32_t)offset, (uint32_t)value, virtual_time_now());
+    vpc_changed();
+}
+
+struct mmio_device lapic_mmio = {
+    .name = "local APIC", .base = LAPIC_DEFAULT_BASE, .size = LAPIC_PAGE_SIZE,
+    .quiet = true, .read = lapic_mmio_read, .write = lapic_mmio_write,
+};
+
+bool vpc_write_apic_base(uint64_t value)
+{
+    /* Reserved bits, x2APIC mode (absent), or a move of the page: #GP
+     * for the first two; a move is not emulated and faults too. */
+    uint64_t writable = APIC_BASE_BSP | APIC_BASE_ENABLE | APIC_BASE_ADDRESS_MASK;
+    if ((value & ~writable) || (value & APIC_BASE_ADDRESS_MASK) != LAPIC_DEFAULT_BASE ||
+        (value & APIC_BASE_BSP) != (vpc.apic_base & APIC_BASE_BSP))
+        return false;
+    bool was = vpc.apic_base & APIC_BASE_ENABLE, now = value & APIC_BASE_ENABLE;
+    vpc.apic_base = value;
+    if (was && !now) {
+        lapic_reset(&vpc.lapic, false);
+        vpc.lapic.enabled = false; /* LINT0 is INTR itself now */
+    } else if (!was && now) {
+        /* Re-enabled, the APIC is as after power-up ("Local APIC State
+         * After It Has Been Software Disabled", "... Power-Up Reset"). */
+        lapic_reset(&vpc.lapic, false);
+        kprintf("lapic: IA32_APIC_BASE.EN set again: the local APIC is back, in its "
+                "power-up state\n");
+    }
+    vpc_changed();
+    return true;
+}
+
+static uint64_t guest_tsc_hz(void)
+{
+    if (cpuid(CPUID_VENDOR, 0).eax >= CPUID_FREQUENCY) {
+        uint64_t mhz = cpuid(CPUID_FREQUENCY, 0).eax & CPUID_FREQUENCY_MHZ_MASK;
+        if (mhz)
+            return mhz * HZ_PER_MHZ;
+    }
+    return DEFAULT_TSC_HZ;
+}
+
+void vpc_init(struct vcpu *v)
+{
+    vpc.vcpu = v;
+    vpc.tsc_hz = guest_tsc_hz();
+    pic_reset(&vpc.pic);
+    pit_reset(&vpc.pit);
+    lapic_reset(&vpc.lapic, true);
+    vpc.apic_base = LAPIC_DEFAULT_BASE | APIC_BASE_BSP | APIC_BASE_ENABLE;
+    mmio_register(&lapic_mmio);
+    kprintf("vpc: 8259A pair at 0x20/0xA0, 8254 at 0x40 (IRQ0), local APIC at 0x%llx in "
+            "virtual-wire mode; guest TSC at %lu Hz\n", LAPIC_DEFAULT_BASE, vpc.tsc_hz);
+}
+
+void vpc_print_summary(void)
+{
+    kprintf("vpc: timers asked for a period under the minimum: PIT %u time(s), local APIC "
+            "%u time(s)\n", vpc.pit.raised, vpc.lapic.raised);
+}
