@@ -64,6 +64,7 @@ _Static_assert(GPR_RAX == 0 && GPR_RCX == 1 && GPR_RDX == 2 && GPR_RBX == 3 &&
                "vmentry.asm: the SDM's register numbers");
 _Static_assert(offsetof(struct vcpu, launched) == 16 * 8, "vmentry.asm: VCPU_LAUNCHED");
 _Static_assert(sizeof(bool) == 1, "vmentry.asm: launched is a byte");
+_Static_assert(offsetof(struct vcpu, event_check) == 16 * 8 + 1, "vmentry.asm: VCPU_EVENT_CHECK");
 _Static_assert(HOST_RSP == 0x6C14, "vmentry.asm: HOST_RSP");
 _Static_assert(VMX_FAIL_INVALID == 1 && VMX_FAIL_VALID == 2, "vmentry.asm: VMX_FAIL_*");
 
@@ -94,13 +95,26 @@ static __attribute__((noinline)) bool too_many_exits(struct vcpu *v)
     return false;
 }
 
-/* After the handler: an interrupt may be due (events.c). */
-static __attribute__((noinline)) bool deliver_events(struct vcpu *v, enum exit_action action)
+/* The exit's handler. */
+static inline bool handle(struct vcpu *v, uint64_t reason)
 {
-    if (action != EXIT_RESUME)
+    v->exits++;
+    if (__builtin_expect(reason < EXIT_REASON_COUNT && handlers[reason], 1)) {
+        /* The common case: a basic reason and nothing else, with a handler. */
+        v->exit_counts[reason]++;
+        v->launched = true;
+        return handlers[reason](v) == EXIT_RESUME;
+    }
+    return other_exit(v, (uint32_t)reason) == EXIT_RESUME;
+}
+
+/* The alarm went off: the run's end, or the guest's next timer
+ * (virtual_time.c), before the exit is handled as any other. */
+static __attribute__((noinline)) bool alarm_then_handle(struct vcpu *v, uint64_t reason)
+{
+    if (virtual_time_alarm(v) != EXIT_RESUME)
         return false;
-    events_deliver(v);
-    return true;
+    return handle(v, reason);
 }
 
 bool vm_exit_dispatch(struct vcpu *v)
@@ -111,22 +125,10 @@ bool vm_exit_dispatch(struct vcpu *v)
         return too_many_exits(v);
     /* No guest behaviour extends the run: every exit checks the clock, and
      * the preemption timer makes a guest that never exits exit. The same
-     * comparison is the alarm of the guest's next timer (virtual_time.c). */
-    if (__builtin_expect(vcpu_past_deadline(v), 0) && virtual_time_alarm(v) != EXIT_RESUME)
-        return false;
-    v->exits++;
-    enum exit_action action;
-    if (__builtin_expect(reason < EXIT_REASON_COUNT && handlers[reason], 1)) {
-        /* The common case: a basic reason and nothing else, with a handler. */
-        v->exit_counts[reason]++;
-        v->launched = true;
-        action = handlers[reason](v);
-    } else {
-        action = other_exit(v, (uint32_t)reason);
-    }
-    if (__builtin_expect(v->event_check, 0))
-        return deliver_events(v, action);
-    return action == EXIT_RESUME;
+     * comparison is the alarm of the guest's next timer. */
+    if (__builtin_expect(vcpu_past_deadline(v), 0))
+        return alarm_then_handle(v, reason);
+    return handle(v, reason);
 }
 
 bool run_guest(struct vcpu *v)

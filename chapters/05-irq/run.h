@@ -15,7 +15,8 @@ bool run_guest(struct vcpu *v);
  *  vmx_status of a VMLAUNCH or VMRESUME that failed. */
 int vm_run(struct vcpu *v);
 /** Handles the VM exit that just happened (vm_run calls it, the guest's
- *  registers saved in v); true to resume the guest, false once it ended. */
+ *  registers saved in v); true to resume the guest, false once it ended.
+ *  vm_run then calls events_deliver first if v->event_check is set. */
 bool vm_exit_dispatch(struct vcpu *v);
 /** Prints how many VM exits of each basic reason the guest caused. */
 void run_print_exit_table(const struct vcpu *v);

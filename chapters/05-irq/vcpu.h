@@ -31,6 +31,7 @@ struct vcpu {
     /* vmentry.asm uses these two by offset (checked in run.c). */
     uint64_t gpr[GPR_COUNT]; /**< saved and restored by vmentry.asm */
     bool launched;           /**< VMLAUNCH done: the next entry is VMRESUME */
+    bool event_check;        /**< an interrupt may wait: events_deliver() first */
     uint64_t exits;
     uint64_t exit_counts[EXIT_REASON_COUNT];
     bool guest_ok;             /**< the guest ended the way it should */
@@ -39,7 +40,6 @@ struct vcpu {
     uint64_t deadline;         /**< the host TSC of the next alarm: the run's end or
                                     the guest's next timer (virtual_time.c) */
     uint64_t run_deadline;     /**< the host TSC value at which the run ends */
-    bool event_check;          /**< an interrupt may wait: events_deliver() */
     uint32_t proc_controls;    /**< the primary processor-based controls, as written */
     bool nmi_window;           /**< the CPU has "NMI-window exiting" */
     uint64_t reinjected;       /**< events re-injected after an exit in their delivery */

@@ -26,6 +26,7 @@ static uint64_t tsc_offset;
 static uint64_t watchdog_value;  /* the VMX-preemption timer as last written */
 static unsigned preemption_rate; /* the timer counts every 2^rate TSC ticks */
 static uint64_t time_skipped;    /* guest TSC ticks slept through */
+static bool alarm_rang;          /* since the last preemption-timer exit */
 
 static uint64_t host_tsc(void)
 {
@@ -101,17 +102,20 @@ enum exit_action virtual_time_alarm(struct vcpu *v)
 {
     if (host_tsc() >= v->run_deadline)
         return vcpu_end_at_deadline(v);
+    alarm_rang = true;
     run_timers(v);
     return EXIT_RESUME;
 }
 
 bool virtual_time_watchdog_expired(struct vcpu *v)
 {
-    if (watchdog_value < WATCHDOG_TICKS) {
-        virtual_time_rearm(v); /* an alarm, early or due: not the watchdog */
-        return false;
-    }
-    return true;
+    /* The alarm (vm_exit_dispatch ran it, and may have loaded the whole
+     * watchdog since), or an early one: not the watchdog. */
+    bool alarm = alarm_rang || watchdog_value < WATCHDOG_TICKS;
+    alarm_rang = false;
+    if (alarm)
+        virtual_time_rearm(v);
+    return !alarm;
 }
 
 /* The guest's time jumps to deadline, as if it had slept until then. */

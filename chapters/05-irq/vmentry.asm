@@ -5,7 +5,8 @@
 ;
 ; vm_run stays in a loop until the guest ends: enter the guest; on a VM
 ; exit, save its registers and call vm_exit_dispatch (run.c) on the stack
-; vm_run set up; resume. So the host's callee-saved registers are pushed
+; vm_run set up; if the exit may have raised an interrupt, call
+; events_deliver (events.c); resume. So the host's callee-saved registers are pushed
 ; once per run, not per exit, and HOST_RSP is written once: every exit
 ; lands on the same stack. run.c checks the numbers below against the C
 ; they mirror (_Static_assert).
@@ -28,8 +29,10 @@ GPR_RBP equ 5
 GPR_RSI equ 6
 GPR_RDI equ 7
 VCPU_LAUNCHED equ 16 * 8
+VCPU_EVENT_CHECK equ 16 * 8 + 1
 
 extern vm_exit_dispatch
+extern events_deliver
 
 ; int vm_run(struct vcpu *v [rdi]): 0 once an exit handler has ended the
 ; guest, or the enum vmx_status of a VMLAUNCH or VMRESUME that failed.
@@ -107,8 +110,14 @@ vm_exit_entry:
     call vm_exit_dispatch               ; bool (struct vcpu *v [rdi])
     mov rdi, [rsp]
     test al, al
-    jnz vm_run.enter                    ; true: resume the guest
-    xor eax, eax                        ; false: it has ended; return 0
+    jz .ended
+    cmp byte [rdi + VCPU_EVENT_CHECK], 0
+    je vm_run.enter                     ; resume the guest
+    call events_deliver                 ; void (struct vcpu *v [rdi]), then resume
+    mov rdi, [rsp]
+    jmp vm_run.enter
+.ended:
+    xor eax, eax                        ; the guest has ended; return 0
     jmp vm_run.return
 
 section .note.GNU-stack noalloc noexec nowrite progbits

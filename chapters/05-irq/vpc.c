@@ -2,10 +2,8 @@
  * and the 8254, the local APIC's page and IA32_APIC_BASE ("Local APIC
  * Status and Location"), time converted for the PIT. */
 #include "vpc.h"
-#include "cpu.h"
 #include "printf.h"
 #include "virtual_time.h"
-#include "x86.h"
 
 #define APIC_BASE_BSP (1ull << 8)
 #define APIC_BASE_EXTD (1ull << 10) /* x2APIC mode: this APIC has none */
@@ -14,25 +12,24 @@
 #define ALL_ONES 0xFFFFFFFFu
 #define REGISTER_ALIGNMENT 0x10u
 #define REGISTER_SIZE 4u
-/* Without CPUID leaf 16H the TSC's rate is taken to be Bochs's configured
- * instructions per second (clock: sync=none counts one tick each). */
-#define DEFAULT_TSC_HZ 80000000ull
-#define CPUID_FREQUENCY 0x16u
-#define CPUID_FREQUENCY_MHZ_MASK 0xFFFFu
-#define HZ_PER_MHZ 1000000ull
+/* The guest's TSC rate, which fixes the PIT's clock against it: Bochs's
+ * configured instructions per second (clock: sync=none counts one tick
+ * each). Virtual time is the guest's own: a guest that calibrates its TSC
+ * with PIT channel 2 finds this rate, whatever the host's. */
+#define VIRTUAL_TSC_HZ 80000000ull
 
 struct vpc vpc;
 
 uint64_t vpc_pit_clock(uint64_t tsc)
 {
     /* tsc * PIT_HZ / tsc_hz without overflowing 64 bits. */
-    return tsc / vpc.tsc_hz * PIT_HZ + tsc % vpc.tsc_hz * PIT_HZ / vpc.tsc_hz;
+    return tsc / VIRTUAL_TSC_HZ * PIT_HZ + tsc % VIRTUAL_TSC_HZ * PIT_HZ / VIRTUAL_TSC_HZ;
 }
 
 uint64_t vpc_tsc_of_pit_clock(uint64_t clock)
 {
-    uint64_t whole = clock / PIT_HZ * vpc.tsc_hz;
-    return whole + (clock % PIT_HZ * vpc.tsc_hz + PIT_HZ - 1) / PIT_HZ;
+    uint64_t whole = clock / PIT_HZ * VIRTUAL_TSC_HZ;
+    return whole + (clock % PIT_HZ * VIRTUAL_TSC_HZ + PIT_HZ - 1) / PIT_HZ;
 }
 
 void vpc_changed(void)
@@ -127,27 +124,16 @@ bool vpc_write_apic_base(uint64_t value)
     return true;
 }
 
-static uint64_t guest_tsc_hz(void)
-{
-    if (cpuid(CPUID_VENDOR, 0).eax >= CPUID_FREQUENCY) {
-        uint64_t mhz = cpuid(CPUID_FREQUENCY, 0).eax & CPUID_FREQUENCY_MHZ_MASK;
-        if (mhz)
-            return mhz * HZ_PER_MHZ;
-    }
-    return DEFAULT_TSC_HZ;
-}
-
 void vpc_init(struct vcpu *v)
 {
     vpc.vcpu = v;
-    vpc.tsc_hz = guest_tsc_hz();
     pic_reset(&vpc.pic);
     pit_reset(&vpc.pit);
     lapic_reset(&vpc.lapic, true);
     vpc.apic_base = LAPIC_DEFAULT_BASE | APIC_BASE_BSP | APIC_BASE_ENABLE;
     mmio_register(&lapic_mmio);
     kprintf("vpc: 8259A pair at 0x20/0xA0, 8254 at 0x40 (IRQ0), local APIC at 0x%llx in "
-            "virtual-wire mode; guest TSC at %lu Hz\n", LAPIC_DEFAULT_BASE, vpc.tsc_hz);
+            "virtual-wire mode; guest TSC at %llu Hz\n", LAPIC_DEFAULT_BASE, VIRTUAL_TSC_HZ);
 }
 
 void vpc_print_summary(void)

@@ -18,7 +18,6 @@ struct vpc {
     struct pit pit;
     struct lapic lapic;
     uint64_t apic_base; /**< IA32_APIC_BASE */
-    uint64_t tsc_hz;    /**< the guest TSC's rate, for the PIT's clock */
     struct vcpu *vcpu;  /**< woken up (v->event_check) by every change */
 };
 
