@@ -84,6 +84,8 @@ def test_interrupt_waits_for_the_instruction_after_sti(bochs):
     log = bochs(CH)
     log.has("guest: interrupt window: vector 0x51 held while IF = 0, pending in IRR; "
             "delivered after the instruction following STI: marker 2, RIP at the next store")
+    # The guest's one STI with an interrupt waiting is the run's one window exit.
+    log.has("       1   7 Interrupt window")
 
 
 def test_tpr_and_cr8_hold_lower_priorities(bochs):
