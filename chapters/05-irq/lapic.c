@@ -167,7 +167,8 @@ uint64_t lapic_next_expiry(const struct lapic *a, uint64_t now)
         return LAPIC_NEVER;
     if (timer_mode(a) == TIMER_TSC_DEADLINE)
         return a->tsc_deadline ? a->tsc_deadline : LAPIC_NEVER;
-    if (!counting(a))
+    /* A guest that set its TSC near 2^64 never sees the count run out. */
+    if (!counting(a) || a->timer_start > LAPIC_NEVER - period(a))
         return LAPIC_NEVER;
     return a->timer_start + period(a);
 }
@@ -190,7 +191,7 @@ void lapic_advance(struct lapic *a, uint64_t now)
         }
         return;
     }
-    if (!counting(a) || now < a->timer_start + period(a))
+    if (!counting(a) || now < a->timer_start || now - a->timer_start < period(a))
         return;
     timer_fires(a); /* expiries since the last look coalesce into one IRR bit */
     if (timer_mode(a) == TIMER_PERIODIC) {

@@ -167,6 +167,8 @@ static void latch(struct pit_channel *c, uint64_t now)
 static void write_control(struct pit *p, uint8_t value, uint64_t now)
 {
     unsigned n = value >> CONTROL_CHANNEL_SHIFT;
+    if (n >= PIT_CHANNELS)
+        return; /* the read-back command (channel field 3): not emulated */
     struct pit_channel *c = &p->ch[n];
     unsigned access = (value >> CONTROL_ACCESS_SHIFT) & CONTROL_ACCESS_MASK;
     if (access == ACCESS_LATCH) {

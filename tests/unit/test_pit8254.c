@@ -83,6 +83,17 @@ static void test_channel2_gate_and_port_b(void)
     CHECK(pit_read(&p, PORT_B, 300600) & PORT_B_OUT2);
 }
 
+static void test_read_back_is_ignored(void)
+{
+    /* The read-back command names channel field 3: no channel 3 exists
+     * (a fuzzer found the model indexing one). */
+    struct pit p;
+    pit_reset(&p);
+    pit_write(&p, PIT_MODE_COMMAND, 0xC2, 0);
+    CHECK_EQ_U64(p.port_b, 0);
+    CHECK_EQ_U64(pit_next_irq0(&p, 0), PIT_NEVER);
+}
+
 static void test_least_period(void)
 {
     struct pit p;
@@ -98,6 +109,7 @@ int main(void)
     test_square_wave_and_reads();
     test_mode0_one_edge();
     test_channel2_gate_and_port_b();
+    test_read_back_is_ignored();
     test_least_period();
     return CHECK_DONE("test_pit8254");
 }
