@@ -42,7 +42,7 @@ boot64_done:
 ; (exceptions.c). RM_RESULT_BYTES is struct rm_result's size (programs.h).
 
 UNKNOWN_MSR         equ 0x12345678
-RM_RESULT_BYTES     equ 10
+RM_RESULT_BYTES     equ 10              ; programs.h asserts it
 IVT_ENTRY_BYTES     equ 4
 VECTOR_DE           equ 0
 VECTOR_BP           equ 3

@@ -7,7 +7,9 @@
 #include "hypercall.h"
 #include "programs.h"
 
-#define STORM_TSC 4000000u       /* how long a storm is let run, in TSC ticks */
+#define STORM_TSC 4000000        /* how long a storm is let run, in TSC ticks */
+#define TEXT(x) #x
+#define DECIMAL(x) TEXT(x)        /* STORM_TSC as it reads in a label */
 #define NO_EOI_COUNT 100000u
 #define ILLEGAL_LVT_COUNT 100000u
 #define PIT_MINIMUM_COUNT 2      /* mode 2 cannot count 1 */
@@ -23,7 +25,7 @@ static int timer_storm(void)
     spin_tsc(STORM_TSC);
     cli();
     lapic_write(LAPIC_TIMER_INITIAL, 0);
-    hc_report("timer storm: interrupts taken in 4000000 TSC ticks", irq_count[v]);
+    hc_report("timer storm: interrupts taken in " DECIMAL(STORM_TSC) " TSC ticks", irq_count[v]);
     return 0;
 }
 
@@ -96,7 +98,8 @@ static int pic_storm(void)
     spin_tsc(STORM_TSC);
     cli();
     pic_mask_all();
-    hc_report("PIC storm: IRQ0 interrupts taken in 4000000 TSC ticks", irq_count[VECTOR_IRQ0]);
+    hc_report("PIC storm: IRQ0 interrupts taken in " DECIMAL(STORM_TSC) " TSC ticks",
+              irq_count[VECTOR_IRQ0]);
     return 0;
 }
 

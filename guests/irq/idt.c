@@ -44,6 +44,11 @@ struct frame {
     uint64_t vector, error, rip, cs, rflags, rsp, ss;
 };
 
+/* The stubs push 9 registers after the CPU's 5 quadwords, the error code
+ * and the vector: 16, so the CPU's 16-byte alignment holds for the call. */
+#define FRAME_QUADWORDS 16
+_Static_assert(sizeof(struct frame) == FRAME_QUADWORDS * 8, "irq_common's pushes");
+
 void interrupt_handler(struct frame *f);
 
 /* Stubs of 16 bytes: the marker NO_ERROR_CODE where the CPU pushes no

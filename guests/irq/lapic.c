@@ -78,7 +78,9 @@ static void one_shot(void)
     line_dec(irq_count[v] - seen);
     line_add(" interrupt on vector ");
     line_hex(v);
-    line_add(" in 4 periods, current count ");
+    line_add(" in ");
+    line_dec(WAIT_AFTER_PERIODS + 1);
+    line_add(" periods, current count ");
     line_dec(current);
     line_add(" after it");
     line_print();
@@ -104,10 +106,14 @@ static void periodic(void)
         lo = d < lo ? d : lo;
         hi = d > hi ? d : hi;
     }
-    line_start("LAPIC timer periodic: 6 interrupts on vector ");
+    line_start("LAPIC timer periodic: ");
+    line_dec(PERIODIC_INTERRUPTS);
+    line_add(" interrupts on vector ");
     line_hex(v);
-    line_add((hi - lo) * PERCENT <= lo ? ", the 5 intervals within 1% of each other"
-                                       : ", intervals differ by more than 1%");
+    line_add(", the ");
+    line_dec(PERIODIC_INTERRUPTS - 1);
+    line_add((hi - lo) * PERCENT <= lo ? " intervals within 1% of each other"
+                                       : " intervals, differing by more than 1%");
     line_add(current ? ", the count reloaded" : ", the count stuck at 0");
     line_print();
 }
@@ -199,14 +205,20 @@ static void task_priority(void)
     uint32_t ppr = lapic_read(LAPIC_PPR);
     lapic_write(LAPIC_TPR, 0);
     bool low_came = arrives(low, seen_low);
-    line_start("TPR 0x50: vector 0x65 ");
-    line_add(high_came ? "delivered" : "NOT delivered");
-    line_add(", vector 0x45 ");
+    line_start("TPR ");
+    line_hex(TPR_CLASS_5);
+    line_add(": vector ");
+    line_hex(high);
+    line_add(high_came ? " delivered" : " NOT delivered");
+    line_add(", vector ");
+    line_hex(low);
+    line_add(" ");
     line_add(low_held ? "held in IRR" : "NOT held");
     line_add(", PPR ");
     line_hex(ppr);
-    line_add("; TPR 0: vector 0x45 ");
-    line_add(low_came ? "delivered" : "NOT delivered");
+    line_add("; TPR 0: vector ");
+    line_hex(low);
+    line_add(low_came ? " delivered" : " NOT delivered");
     line_print();
 
     seen_low = irq_count[low];
@@ -216,10 +228,13 @@ static void task_priority(void)
     low_held = !arrives(low, seen_low);
     __asm__ volatile("movq %0, %%cr8" ::"r"(0ul) : "memory");
     low_came = arrives(low, seen_low);
-    line_start("CR8 5: TPR reads ");
+    line_start("CR8 ");
+    line_dec(CR8_CLASS_5);
+    line_add(": TPR reads ");
     line_hex(tpr);
-    line_add(", vector 0x45 ");
-    line_add(low_held ? "held" : "NOT held");
+    line_add(", vector ");
+    line_hex(low);
+    line_add(low_held ? " held" : " NOT held");
     line_add("; CR8 0: ");
     line_add(low_came ? "delivered" : "NOT delivered");
     line_print();

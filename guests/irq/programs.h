@@ -17,6 +17,8 @@ struct rm_result {
     uint16_t vector, ip, cs, flags, expected_ip;
 };
 #define RM_CASES 4
+#define RM_RESULT_BYTES 10 /* entry.asm writes the records with this size */
+_Static_assert(sizeof(struct rm_result) == RM_RESULT_BYTES, "entry.asm's RM_RESULT_BYTES");
 extern struct rm_result rm_results[RM_CASES];
 
 int guest_main(uint32_t program, uint32_t ram_size);
