@@ -20,7 +20,7 @@
     (GUEST_INTERRUPTIBILITY_BLOCKING_BY_STI | GUEST_INTERRUPTIBILITY_BLOCKING_BY_MOV_SS)
 #define BLOCKING_NMI (BLOCKING_INTERRUPTS | GUEST_INTERRUPTIBILITY_BLOCKING_BY_NMI)
 
-static uint64_t extint_delivered, lapic_delivered, nmis_delivered, double_faults;
+static uint64_t extint_delivered, lapic_delivered, double_faults;
 
 /* The interrupt the CPU's INTR would see: ExtINT from the 8259s through
  * LINT0, or the local APIC's highest IRR vector above its PPR. */
@@ -77,7 +77,6 @@ void events_deliver(struct vcpu *v)
     uint64_t blocking = vmcs_read(GUEST_INTERRUPTIBILITY_STATE);
     if (nmi && !(blocking & BLOCKING_NMI)) {
         vpc.lapic.nmi = false;
-        nmis_delivered++;
         vcpu_inject_event(INTR_TYPE_NMI, VECTOR_NMI, 0, 0);
         set_window(v, PROC_NMI_WINDOW_EXITING, false);
         set_window(v, PROC_INTERRUPT_WINDOW_EXITING, interrupt);
@@ -146,7 +145,7 @@ void events_print_summary(const struct vcpu *v)
             "local APIC), %lu NMI(s), %lu exception(s), %lu software interrupt(s); %lu "
             "re-injected, %lu double fault(s)\n",
             vcpu_injected(INTR_TYPE_EXTERNAL_INTERRUPT), extint_delivered, lapic_delivered,
-            nmis_delivered, vcpu_injected(INTR_TYPE_HARDWARE_EXCEPTION),
+            vcpu_injected(INTR_TYPE_NMI), vcpu_injected(INTR_TYPE_HARDWARE_EXCEPTION),
             vcpu_injected(INTR_TYPE_SOFTWARE_INTERRUPT) +
                 vcpu_injected(INTR_TYPE_SOFTWARE_EXCEPTION),
             v->reinjected, double_faults);

@@ -37,11 +37,6 @@ static const uint32_t lvt_writable[LVT_COUNT] = {
     [LVT_LINT1] = 0x0001A7FFu, [LVT_ERROR] = 0x000100FFu,
 };
 
-static bool software_enabled(const struct lapic *a)
-{
-    return a->svr & SVR_APIC_ENABLED;
-}
-
 void lapic_reset(struct lapic *a, bool enable_virtual_wire)
 {
     uint32_t raised = a->raised;
@@ -271,7 +266,7 @@ uint32_t lapic_read(struct lapic *a, uint32_t offset, uint64_t now)
 static void write_lvt(struct lapic *a, unsigned i, uint32_t value)
 {
     uint32_t v = value & lvt_writable[i];
-    if (!software_enabled(a))
+    if (!(a->svr & SVR_APIC_ENABLED))
         v |= LVT_MASKED; /* a software-disabled APIC keeps its LVT masked */
     if (i == LVT_TIMER && ((v ^ a->lvt[i]) & LVT_TIMER_MODE_MASK)) {
         a->tsc_deadline = 0; /* a mode change disarms the timer */
@@ -295,7 +290,7 @@ void lapic_write(struct lapic *a, uint32_t offset, uint32_t value, uint64_t now)
     case LAPIC_DFR: a->dfr = (value & DFR_MODEL_MASK) | DFR_RESERVED_ONES; return;
     case LAPIC_SVR:
         a->svr = value & SVR_WRITABLE;
-        if (!software_enabled(a))
+        if (!(a->svr & SVR_APIC_ENABLED))
             for (unsigned i = 0; i < LVT_COUNT; i++)
                 a->lvt[i] |= LVT_MASKED;
         return;

@@ -25,6 +25,7 @@
 static uint64_t tsc_offset;
 static uint64_t watchdog_value;  /* the VMX-preemption timer as last written */
 static unsigned preemption_rate; /* the timer counts every 2^rate TSC ticks */
+static bool preemption_timer;    /* the CPU has it: the alarm of a guest that never exits */
 static uint64_t time_skipped;    /* guest TSC ticks slept through */
 static bool alarm_rang;          /* since the last preemption-timer exit */
 
@@ -74,12 +75,15 @@ void virtual_time_rearm(struct vcpu *v)
     if (value >= WATCHDOG_TICKS)
         value = WATCHDOG_TICKS;
     watchdog_value = value;
-    vmcs_write(VMX_PREEMPTION_TIMER_VALUE, value);
+    if (preemption_timer)
+        vmcs_write(VMX_PREEMPTION_TIMER_VALUE, value);
 }
 
 void virtual_time_start(struct vcpu *v)
 {
     preemption_rate = rdmsr(IA32_VMX_MISC) & VMX_MISC_PREEMPTION_TIMER_RATE_MASK;
+    preemption_timer = vmcs_read(PIN_BASED_VM_EXECUTION_CONTROLS) &
+                       PIN_ACTIVATE_VMX_PREEMPTION_TIMER;
     virtual_time_set(0);
     virtual_time_rearm(v);
 }

@@ -10,6 +10,8 @@
 #define APIC_BASE_ENABLE (1ull << 11)
 #define APIC_BASE_ADDRESS_MASK 0xFFFFFF000ull /* bits 35:12, MAXPHYADDR 36 */
 #define ALL_ONES 0xFFFFFFFFu
+/* Of the ports claimed, the 8259s' lie below and above the 8254's and 0x61. */
+#define IS_PIC_PORT(port) ((port) <= PIC_MASTER_DATA || (port) >= PIC_SLAVE_COMMAND)
 #define REGISTER_ALIGNMENT 0x10u
 #define REGISTER_SIZE 4u
 /* The guest's TSC rate, which fixes the PIT's clock against it: Bochs's
@@ -45,14 +47,9 @@ bool vpc_port_claimed(uint16_t port)
            (port >= PIT_CHANNEL0 && port <= PIT_MODE_COMMAND) || port == PORT_B;
 }
 
-static bool is_pic(uint16_t port)
-{
-    return (port & ~1u) == PIC_MASTER_COMMAND || (port & ~1u) == PIC_SLAVE_COMMAND;
-}
-
 uint8_t vpc_port_in(uint16_t port)
 {
-    if (is_pic(port)) {
+    if (IS_PIC_PORT(port)) {
         uint8_t value = pic_read(&vpc.pic, port); /* a poll acknowledges */
         vpc.vcpu->event_check = true;
         return value;
@@ -62,7 +59,7 @@ uint8_t vpc_port_in(uint16_t port)
 
 void vpc_port_out(uint16_t port, uint8_t value)
 {
-    if (is_pic(port))
+    if (IS_PIC_PORT(port))
         pic_write(&vpc.pic, port, value);
     else
         pit_write(&vpc.pit, port, value, vpc_pit_clock(virtual_time_now()));
@@ -100,14 +97,14 @@ struct mmio_device lapic_mmio = {
     .quiet = true, .read = lapic_mmio_read, .write = lapic_mmio_write,
 };
 
-bool vpc_write_apic_base(uint64_t value)
+enum apic_base_write vpc_write_apic_base(uint64_t value)
 {
-    /* Reserved bits, x2APIC mode (absent), or a move of the page: #GP
-     * for the first two; a move is not emulated and faults too. */
     uint64_t writable = APIC_BASE_BSP | APIC_BASE_ENABLE | APIC_BASE_ADDRESS_MASK;
-    if ((value & ~writable) || (value & APIC_BASE_ADDRESS_MASK) != LAPIC_DEFAULT_BASE ||
-        (value & APIC_BASE_BSP) != (vpc.apic_base & APIC_BASE_BSP))
-        return false;
+    if (value & ~writable)
+        return APIC_BASE_RESERVED;
+    if ((value & APIC_BASE_ADDRESS_MASK) != LAPIC_DEFAULT_BASE)
+        return APIC_BASE_MOVED;
+    value = (value & ~APIC_BASE_BSP) | (vpc.apic_base & APIC_BASE_BSP); /* read-only */
     bool was = vpc.apic_base & APIC_BASE_ENABLE, now = value & APIC_BASE_ENABLE;
     vpc.apic_base = value;
     if (was && !now) {
@@ -121,7 +118,7 @@ bool vpc_write_apic_base(uint64_t value)
                 "power-up state\n");
     }
     vpc_changed();
-    return true;
+    return APIC_BASE_WRITTEN;
 }
 
 void vpc_init(struct vcpu *v)

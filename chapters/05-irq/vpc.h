@@ -41,7 +41,10 @@ void vpc_changed(void);
 /** Guest TSC to PIT clocks, and back (rounded up). */
 uint64_t vpc_pit_clock(uint64_t tsc);
 uint64_t vpc_tsc_of_pit_clock(uint64_t clock);
-/** IA32_APIC_BASE: false (the write faults) for bits this APIC lacks. */
-bool vpc_write_apic_base(uint64_t value);
+/** What a write of IA32_APIC_BASE did. */
+enum apic_base_write { APIC_BASE_WRITTEN, APIC_BASE_RESERVED, APIC_BASE_MOVED };
+/** IA32_APIC_BASE: reserved bits and x2APIC mode (absent) fault; moving
+ *  the page is not emulated. */
+enum apic_base_write vpc_write_apic_base(uint64_t value);
 /** Prints the devices' counters at the end of the run. */
 void vpc_print_summary(void);

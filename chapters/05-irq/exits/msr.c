@@ -62,15 +62,22 @@ enum exit_action handle_rdmsr(struct vcpu *v)
 }
 
 /* The virtual PC's MSRs ("IA32_APIC_BASE MSR", "TSC-Deadline Mode"). */
-static enum exit_action write_time_msr(uint32_t msr, uint64_t value)
+static enum exit_action write_time_msr(struct vcpu *v, uint32_t msr, uint64_t value)
 {
-    if (msr == IA32_TIME_STAMP_COUNTER) {
+    enum apic_base_write apic = APIC_BASE_WRITTEN;
+    if (msr == IA32_TIME_STAMP_COUNTER)
         virtual_time_set(value);
-    } else if (msr == IA32_TSC_DEADLINE) {
+    else if (msr == IA32_TSC_DEADLINE)
         lapic_write_tsc_deadline(&vpc.lapic, value);
-    } else if (!vpc_write_apic_base(value)) {
+    else
+        apic = vpc_write_apic_base(value);
+    if (apic == APIC_BASE_RESERVED)
         return vcpu_inject_fault(VECTOR_GP, "msr: WRMSR IA32_APIC_BASE = 0x%lx: reserved "
-                                 "bits, x2APIC mode or a moved page: #GP\n", value);
+                                 "bits or x2APIC mode, which this APIC lacks: #GP\n", value);
+    if (apic == APIC_BASE_MOVED) {
+        kprintf("msr: the guest moves its local APIC to 0x%lx; not emulated\n", value);
+        return vcpu_end(v, false, "guest moved its local APIC (IA32_APIC_BASE = 0x%lx): not "
+                        "emulated", value);
     }
     vpc_changed();
     vcpu_skip_instruction();
@@ -82,7 +89,7 @@ enum exit_action handle_wrmsr(struct vcpu *v)
     uint32_t msr = (uint32_t)v->gpr[GPR_RCX];
     uint64_t value = (v->gpr[GPR_RDX] << 32) | (v->gpr[GPR_RAX] & LOW_32_BITS);
     if (msr == IA32_TIME_STAMP_COUNTER || msr == IA32_APIC_BASE || msr == IA32_TSC_DEADLINE)
-        return write_time_msr(msr, value);
+        return write_time_msr(v, msr, value);
     if (!vmcs_field_of(msr))
         return unknown_msr("WRMSR", msr);
     if (msr == IA32_EFER) {
