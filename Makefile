@@ -228,6 +228,32 @@ $(BUILD)/guests/kvm_smp.bin: guests/kvm_smp/smp.asm | deps-build $(ABI_INC)
 	$(Q)$(NASM) -f bin -Werror $(GUEST_NASM_INCLUDES) $< -o $@
 images: $(BUILD)/guests/kvm_smp.bin
 
+# The chapter 5 guest, built the same way; it links the chapter 4 guest's
+# hypercalls and the same common/string.c object.
+IRQ_GUEST_C := $(wildcard guests/irq/*.c)
+IRQ_GUEST_OBJS := $(BUILD)/guests/irq/entry.o $(IRQ_GUEST_C:guests/irq/%.c=$(BUILD)/guests/irq/%.o) \
+	$(BUILD)/guests/irq/io_hypercall.o $(BUILD)/guests/io/common_string.o
+$(BUILD)/guests/irq/io_hypercall.o: guests/io/hypercall.c | deps-build
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (for the chapter 5 guest)"
+	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/guests/irq/%.o: guests/irq/%.c | deps-build
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(GUEST_CFLAGS) -Iguests/irq -MMD -MP -c $< -o $@
+$(BUILD)/guests/irq/entry.o: guests/irq/entry.asm | deps-build $(ABI_INC)
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f elf64 $(GUEST_NASM_INCLUDES) -M -MT $@ -MF $(@:.o=.d) -MP $<
+	$(Q)$(NASM) -f elf64 -Werror $(GUEST_NASM_INCLUDES) $< -o $@
+$(BUILD)/guests/guest_irq.bin: $(IRQ_GUEST_OBJS) guests/irq/linker.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) -m elf_x86_64 --fatal-warnings -nostdlib -T guests/irq/linker.ld \
+		--oformat binary -o $@ $(IRQ_GUEST_OBJS)
+ifneq ($(IRQ_GUEST_C),)
+images: $(BUILD)/guests/guest_irq.bin
+endif
+
 # The virtio-blk disk: 128 sectors, each saying which it is.
 $(BUILD)/guests/disk.img: tools/make_disk.py
 	@mkdir -p $(dir $@)

@@ -114,6 +114,10 @@ SECTIONS = {
     "Exception and Interrupt Vectors": ("3A", "chapter \"Interrupt and Exception Handling\""),
     "64-Bit Mode IDT": ("3A", "chapter \"Interrupt and Exception Handling\""),
     "Exception Classifications": ("3A", "chapter \"Interrupt and Exception Handling\""),
+    "Exception and Interrupt Reference":
+        ("3A", "chapter \"Interrupt and Exception Handling\""),
+    "Advanced Programmable Interrupt Controller (APIC)":
+        ("3A", "chapter \"Advanced Programmable Interrupt Controller (APIC)\""),
     "Exception and Interrupt Handling in 64-bit Mode":
         ("3A", "chapter \"Interrupt and Exception Handling\""),
     "Task Management in 64-bit Mode": ("3A", "chapter \"Task Management\""),

@@ -7,7 +7,7 @@ import pytest
 
 import stepvisor
 
-CHAPTERS = ["02-vmcs", "03-ept", "04-io"]
+CHAPTERS = ["02-vmcs", "03-ept", "04-io", "05-irq"]
 # Twice a conventional minimal path (save 15 registers, read the reason,
 # dispatch, an 11-instruction handler, RIP += length, restore, VMRESUME:
 # about 55 instructions). The book's VMCS chapter shows where they go.
@@ -19,6 +19,9 @@ KINDS = {
     "03-ept": COMMON_KINDS + ["MMIO read, test device"],
     "04-io": COMMON_KINDS + ["OUT to the UART THR", "MMIO read, test device",
                              "virtio notify, empty queue"],
+    "05-irq": COMMON_KINDS + ["HLT woken by a pending self-IPI",
+                              "self-IPI: ICR write, injection, EOI",
+                              "LAPIC timer: arm, HLT, injection, EOI"],
 }
 
 

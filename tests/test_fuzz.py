@@ -133,11 +133,30 @@ MMIO_DEVICES_SEEDS = {
     "test-device": mmio_step(0, 1, 3, 0x8, 0x0123456789ABCDEF) + mmio_step(0, 0, 3, 0xFF8, 0),
 }
 
+def irq_step(op, sel=0, offset=0, value=0):
+    """A fuzz_interrupt_controllers step: operation, selector, offset, value."""
+    return struct.pack("<BBHI", op, sel, offset, value)
+
+
+INTERRUPT_CONTROLLERS_SEEDS = {
+    # ICW1-ICW4 to the master, IRQ0 unmasked, the PIT at 100 Hz, a second.
+    "pit-irq0": b"".join([irq_step(0, 0, 0, 0x11), irq_step(0, 1, 0, 0x20),
+                          irq_step(0, 1, 0, 0x04), irq_step(0, 1, 0, 0x01),
+                          irq_step(0, 1, 0, 0xFE), irq_step(4, 3, 0, 0x34),
+                          irq_step(4, 0, 0, 0x9C), irq_step(4, 0, 0, 0x2E),
+                          irq_step(7, 0, 0, 800000), irq_step(2, 0, 0, 1), irq_step(3)]),
+    # The APIC timer periodic at count 1, divide by 1: the least period.
+    "apic-storm": b"".join([irq_step(6, 1, 0x3E0, 0xB), irq_step(6, 1, 0x320, 0x20041),
+                            irq_step(6, 1, 0x380, 1), irq_step(7, 1, 0, 100000)]),
+}
+
 # Each target's sources, by their path in the first chapter that has them;
 # a target runs once per chapter copy (the file as each later chapter
 # carries it), sharing the time budget between the copies.
 TARGETS = {
     "virtqueue": (["chapters/04-io/virtqueue.c"], VIRTQUEUE_SEEDS),
+    "interrupt_controllers": (["chapters/05-irq/pic8259.c", "chapters/05-irq/pit8254.c",
+                               "chapters/05-irq/lapic.c"], INTERRUPT_CONTROLLERS_SEEDS),
     "mmio_decode": (["chapters/03-ept/mmio_decode.c"], MMIO_DECODE_SEEDS),
     "measure": (["chapters/04-io/measure.c", "common/exit_log.c", "tests/fuzz/console_stub.c"],
                 MEASURE_SEEDS),
