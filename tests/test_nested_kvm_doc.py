@@ -20,7 +20,7 @@ def images():
 def rules_in(checker):
     """The rule functions of a checker.c's entry_rules[] table."""
     table = checker.read_text().split("const struct entry_rule entry_rules[] = {")[1]
-    return re.findall(r", ([a-z_0-9]+)\},\n", table.split("};")[0])
+    return re.findall(r",\s+([a-z_0-9]+)\},\n", table.split("};")[0])
 
 
 def test_every_rule_named_is_a_rule_and_every_rule_is_named():

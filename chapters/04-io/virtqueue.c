@@ -37,9 +37,11 @@ static const char *const names[] = {
     [VIRTQ_DESCRIPTOR_LOOP] = "descriptor loop: the chain is longer than the queue",
     [VIRTQ_BAD_BUFFER_ADDRESS] = "bad buffer address: a buffer is not all in guest RAM",
     [VIRTQ_LENGTH_OVERFLOW] = "length overflow: a buffer or the chain is too long",
-    [VIRTQ_INDIRECT_NOT_NEGOTIATED] = "indirect descriptor, but VIRTIO_F_INDIRECT_DESC was not offered",
+    [VIRTQ_INDIRECT_NOT_NEGOTIATED] =
+        "indirect descriptor, but VIRTIO_F_INDIRECT_DESC was not offered",
     [VIRTQ_READABLE_AFTER_WRITABLE] = "device-readable buffer after a device-writable one",
-    [VIRTQ_WRITE_TO_READ_ONLY] = "write to read-only: the device must write into a buffer the driver made read-only",
+    [VIRTQ_WRITE_TO_READ_ONLY] =
+        "write to read-only: the device must write into a buffer the driver made read-only",
     [VIRTQ_SHORT_BUFFER] = "short buffer: the device-writable part is too small",
 };
 
@@ -163,7 +165,8 @@ enum virtq_error virtq_pop(struct virtq *q, const struct guest_ram *ram, struct 
     return VIRTQ_OK;
 }
 
-enum virtq_error virtq_push(struct virtq *q, const struct guest_ram *ram, uint16_t head, uint32_t written)
+enum virtq_error virtq_push(struct virtq *q, const struct guest_ram *ram, uint16_t head,
+                            uint32_t written)
 {
     struct rings r;
     enum virtq_error e = map_rings(q, ram, &r);
@@ -216,14 +219,16 @@ static size_t copy_chain(const struct virtq_chain *c, const struct guest_ram *ra
     return done;
 }
 
-size_t virtq_read(const struct virtq_chain *c, const struct guest_ram *ram, uint64_t offset, void *dst, size_t len)
+size_t virtq_read(const struct virtq_chain *c, const struct guest_ram *ram, uint64_t offset,
+                  void *dst, size_t len)
 {
     /* "Device Requirements: The Virtqueue Descriptor Table": the device
      * should not read device-writable buffers, so only the readable part. */
     return copy_chain(c, ram, offset, dst, NULL, len);
 }
 
-enum virtq_error virtq_write(const struct virtq_chain *c, const struct guest_ram *ram, uint64_t offset, const void *src, size_t len)
+enum virtq_error virtq_write(const struct virtq_chain *c, const struct guest_ram *ram,
+                             uint64_t offset, const void *src, size_t len)
 {
     /* ... and must not write device-readable ones. */
     if (len == 0)

@@ -89,15 +89,18 @@ enum virtq_error virtq_pop(struct virtq *q, const struct guest_ram *ram, struct 
 /** Returns a chain to the driver: used ring entry {head, written}, then used->idx.
  *  VIRTQ_NOT_READY, VIRTQ_BAD_RING_ADDRESS or VIRTQ_BAD_DESCRIPTOR_INDEX (head not
  *  below size) change nothing. */
-enum virtq_error virtq_push(struct virtq *q, const struct guest_ram *ram, uint16_t head, uint32_t written);
+enum virtq_error virtq_push(struct virtq *q, const struct guest_ram *ram, uint16_t head,
+                            uint32_t written);
 
 /** Copies up to len bytes of the chain's device-readable part, starting offset bytes
  *  into it, into dst; returns the count copied. */
-size_t virtq_read(const struct virtq_chain *c, const struct guest_ram *ram, uint64_t offset, void *dst, size_t len);
+size_t virtq_read(const struct virtq_chain *c, const struct guest_ram *ram, uint64_t offset,
+                  void *dst, size_t len);
 
 /** Copies len bytes into the chain's device-writable part at offset (offset counts
  *  only writable bytes). VIRTQ_WRITE_TO_READ_ONLY if the chain has no writable part
  *  where the device must write (e.g. a read request whose data buffer lacks
  *  VIRTQ_DESC_F_WRITE), VIRTQ_SHORT_BUFFER if the writable part is too short.
  *  Either way nothing is written; a zero-length write always succeeds. */
-enum virtq_error virtq_write(const struct virtq_chain *c, const struct guest_ram *ram, uint64_t offset, const void *src, size_t len);
+enum virtq_error virtq_write(const struct virtq_chain *c, const struct guest_ram *ram,
+                             uint64_t offset, const void *src, size_t len);

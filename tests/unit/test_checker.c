@@ -180,21 +180,45 @@ static void check_broken(const char *what, const struct vmcs_snapshot *s,
 #define R_HLT_DPL "guest activity state HLT requires SS.DPL = 0"
 #define R_IA32E_PAGING "an \"IA-32e mode guest\" requires guest CR0.PG = 1 and CR4.PAE = 1"
 /* The rules KVM's nested VMX also checks (docs/nested-kvm-checks.md). */
-#define R_CR3_TARGETS "the CR3-target count must not exceed the number IA32_VMX_MISC bits 24:16 give"
-#define R_IO_BITMAPS "with \"use I/O bitmaps\", the addresses of I/O bitmaps A and B must be 4-KByte aligned and within the physical-address width"
-#define R_MSR_BITMAPS "with \"use MSR bitmaps\", the address of the MSR bitmaps must be 4-KByte aligned and within the physical-address width"
-#define R_NMI "\"virtual NMIs\" requires \"NMI exiting\", and \"NMI-window exiting\" requires \"virtual NMIs\""
-#define R_TIMER_SAVE "\"save VMX-preemption timer value\" requires \"activate VMX-preemption timer\""
-#define R_EXIT_MSR "VM-exit MSR-store and MSR-load areas with a non-zero count must be 16-byte aligned, end within the physical-address width and hold no more entries than IA32_VMX_MISC recommends"
-#define R_ENTRY_MSR "a VM-entry MSR-load area with a non-zero count must be 16-byte aligned, end within the physical-address width and hold no more entries than IA32_VMX_MISC recommends"
-#define R_INJECT_TYPE "an injected event must have reserved bits 30:12 clear, a type other than 1 (7 only with the monitor trap flag) and a vector its type allows (NMI 2, exceptions 0-31)"
-#define R_INJECT_ERROR "an injected event delivers an error code exactly when it is a hardware exception that has one, in protected mode; the error code's bits 31:16 must be 0"
-#define R_INJECT_LENGTH "an injected software interrupt or exception needs a VM-entry instruction length of 1 to 15 (0 only if IA32_VMX_MISC bit 30)"
+#define R_CR3_TARGETS                                                                              \
+    "the CR3-target count must not exceed the number IA32_VMX_MISC bits 24:16 give"
+#define R_IO_BITMAPS                                                                               \
+    "with \"use I/O bitmaps\", the addresses of I/O bitmaps A and B must be 4-KByte aligned and "  \
+    "within the physical-address width"
+#define R_MSR_BITMAPS                                                                              \
+    "with \"use MSR bitmaps\", the address of the MSR bitmaps must be 4-KByte aligned and within " \
+    "the physical-address width"
+#define R_NMI                                                                                      \
+    "\"virtual NMIs\" requires \"NMI exiting\", and \"NMI-window exiting\" requires \"virtual "    \
+    "NMIs\""
+#define R_TIMER_SAVE                                                                               \
+    "\"save VMX-preemption timer value\" requires \"activate VMX-preemption timer\""
+#define R_EXIT_MSR                                                                                 \
+    "VM-exit MSR-store and MSR-load areas with a non-zero count must be 16-byte aligned, end "     \
+    "within the physical-address width and hold no more entries than IA32_VMX_MISC recommends"
+#define R_ENTRY_MSR                                                                                \
+    "a VM-entry MSR-load area with a non-zero count must be 16-byte aligned, end within the "      \
+    "physical-address width and hold no more entries than IA32_VMX_MISC recommends"
+#define R_INJECT_TYPE                                                                              \
+    "an injected event must have reserved bits 30:12 clear, a type other than 1 (7 only with the " \
+    "monitor trap flag) and a vector its type allows (NMI 2, exceptions 0-31)"
+#define R_INJECT_ERROR                                                                             \
+    "an injected event delivers an error code exactly when it is a hardware exception that has "   \
+    "one, in protected mode; the error code's bits 31:16 must be 0"
+#define R_INJECT_LENGTH                                                                            \
+    "an injected software interrupt or exception needs a VM-entry instruction length of 1 to 15 "  \
+    "(0 only if IA32_VMX_MISC bit 30)"
 #define R_HOST_EFER "with \"load IA32_EFER\" on exit, host IA32_EFER reserved bits must be 0"
-#define R_HOST_32 "without \"host address-space size\": host SS not 0000H, CR4.PCIDE 0, RIP bits 63:32 0, and no \"IA-32e mode guest\""
-#define R_HOST_64 "a hypervisor in IA-32e mode must set the \"host address-space size\" VM-exit control"
-#define R_HOST_64_PAE "with \"host address-space size\", host CR4.PAE must be 1 and host RIP canonical"
-#define R_HOST_EFER_LMA "with \"load IA32_EFER\" on exit, host EFER.LMA and EFER.LME must equal \"host address-space size\""
+#define R_HOST_32                                                                                  \
+    "without \"host address-space size\": host SS not 0000H, CR4.PCIDE 0, RIP bits 63:32 0, and "  \
+    "no \"IA-32e mode guest\""
+#define R_HOST_64                                                                                  \
+    "a hypervisor in IA-32e mode must set the \"host address-space size\" VM-exit control"
+#define R_HOST_64_PAE                                                                              \
+    "with \"host address-space size\", host CR4.PAE must be 1 and host RIP canonical"
+#define R_HOST_EFER_LMA                                                                            \
+    "with \"load IA32_EFER\" on exit, host EFER.LMA and EFER.LME must equal \"host address-space " \
+    "size\""
 #define R_GUEST_EFER "with \"load IA32_EFER\", guest IA32_EFER reserved bits must be 0"
 #define R_BLOCKING "with blocking by STI or by MOV SS, the activity state must be active"
 
@@ -305,8 +329,9 @@ static void inject_mtf_without_mtf(struct vmcs_snapshot *s)
 }
 static void inject_reserved_bit(struct vmcs_snapshot *s)
 {
-    s->entry_interruption_info =
-        INTR_INFO_VALID | INTR_TYPE_HARDWARE_EXCEPTION << INTR_INFO_TYPE_SHIFT | VECTOR_UD | 1u << 20;
+    s->entry_interruption_info = INTR_INFO_VALID |
+                                 INTR_TYPE_HARDWARE_EXCEPTION << INTR_INFO_TYPE_SHIFT | VECTOR_UD |
+                                 1u << 20;
 }
 static void inject_gp_without_error_code(struct vmcs_snapshot *s)
 {
@@ -404,7 +429,8 @@ static void test_valid_injections(void)
     inject_int3_length_0(&s);
     s.entry_instruction_length = 1;
     check_broken("INT3, length 1", &s, none);
-    s.entry_interruption_info = INTR_INFO_VALID | INTR_TYPE_NMI << INTR_INFO_TYPE_SHIFT | VECTOR_NMI;
+    s.entry_interruption_info =
+        INTR_INFO_VALID | INTR_TYPE_NMI << INTR_INFO_TYPE_SHIFT | VECTOR_NMI;
     check_broken("NMI", &s, none);
     s = valid();
     s.exit_msr_load_count = 512;

@@ -167,7 +167,8 @@ enum exit_action handle_cr_access(struct vcpu *v)
     if (access == CR_QUAL_ACCESS_MOV_TO_CR && cr == CR8)
         return guest_write_cr8(vcpu_gpr_read(v, gpr));
     if (access == CR_QUAL_ACCESS_MOV_FROM_CR && cr == CR8) {
-        vcpu_gpr_write(v, gpr, (vpc.lapic.tpr & CR8_TPR_MASK << TPR_CLASS_SHIFT) >> TPR_CLASS_SHIFT);
+        vcpu_gpr_write(v, gpr,
+                       (vpc.lapic.tpr & CR8_TPR_MASK << TPR_CLASS_SHIFT) >> TPR_CLASS_SHIFT);
         vcpu_skip_instruction();
         return EXIT_RESUME;
     }
