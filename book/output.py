@@ -69,7 +69,9 @@ def serial_log(chapter, cmdline, model):
     iso = stepvisor.build_iso(chapter, cmdline)
     cached = os.path.join(CACHE, f"{os.path.basename(iso)}-{model}.log")
     if not os.path.exists(cached):
-        work = os.path.join(CACHE, "work", f"{os.path.basename(iso)}-{model}")
+        # One directory per process: two test workers may boot the same run
+        # at once, and each must read its own serial log.
+        work = os.path.join(CACHE, "work", f"{os.path.basename(iso)}-{model}-{os.getpid()}")
         r = stepvisor.run_bochs(chapter, cmdline, cpu_model=model, workdir=work)
         if r.verdict is None:
             raise OutputError(f"{chapter} {cmdline!r} ended without a verdict")
