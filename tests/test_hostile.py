@@ -101,9 +101,9 @@ CASES = [
     # under Bochs (ips=80M); the exact count depends on the polling loop.
     ("04-io", "attack-deadline", [
         "guest: spinning just under the watchdog between exits, forever",
-        rf"re:deadline: the run has used \d+ TSC ticks, past its deadline of 800\d{{6}}; "
+        rf"re:deadline: the run has used \d+ TSC ticks, past its deadline of \d+; "
         rf"guest RIP {RIP}",
-    ], r"re:the run passed its deadline of 800\d{6} TSC ticks"),
+    ], r"re:the run passed its deadline of \d+ TSC ticks"),
     ("04-io", "attack-console-flood", [
         "guest: one virtio-console buffer of this many bytes = 0x3c00000",
         "virtio-console: a 62914560-byte buffer; only its first 16384 bytes are shown",
