@@ -84,10 +84,23 @@ void events_deliver(struct vcpu *v)
         return;
     }
     set_window(v, PROC_NMI_WINDOW_EXITING, nmi && v->nmi_window);
+    /* LAB events-deliver (35 points): a waiting interrupt goes in only when
+     * the guest can take it: RFLAGS.IF set and no blocking by STI or MOV SS.
+     * Then acknowledge it (the vector) and inject it as an external
+     * interrupt; whatever still waits needs the interrupt window after it.
+     * Graded by: test_ch05_irq.py::test_pit_ticks_100_times_in_a_virtual_second,
+     *   test_ch05_irq.py::test_interrupt_waits_for_the_instruction_after_sti,
+     *   test_ch05_irq.py::test_normal_run_ends_with_pass
+     * Student stub:
+     *     (void)acknowledge;
+     *     if (interrupt)
+     *         run_fail("lab events-deliver is not done yet");
+     */
     if (interrupt && (vmcs_read(GUEST_RFLAGS) & RFLAGS_IF) && !(blocking & BLOCKING_INTERRUPTS)) {
         vcpu_inject_event(INTR_TYPE_EXTERNAL_INTERRUPT, acknowledge(), 0, 0);
         interrupt = interrupt_waits();
     }
+    /* END LAB events-deliver */
     set_window(v, PROC_INTERRUPT_WINDOW_EXITING, interrupt);
 }
 

@@ -72,11 +72,23 @@ static int highest(const uint32_t *bits)
 uint32_t lapic_ppr(const struct lapic *a)
 {
     /* "Processor Priority Register (PPR)". */
+    /* LAB lapic-priority (30 points): the processor priority is the TPR or
+     * the class (bits 7:4) of the highest vector in service, whichever is
+     * higher; an interrupt is delivered only above it. EOI (below) ends the
+     * highest vector in service.
+     * Graded by: test_ch05_irq.py::test_self_ipi_is_in_service_until_eoi,
+     *   test_ch05_irq.py::test_tpr_and_cr8_hold_lower_priorities,
+     *   test_ch05_irq.py::test_normal_run_ends_with_pass
+     * Student stub:
+     *     (void)a;
+     *     run_fail("lab lapic-priority is not done yet");
+     */
     int isrv = highest(a->isr);
     uint32_t isr_class = isrv < 0 ? 0 : (uint32_t)isrv & PRIORITY_CLASS;
     if ((a->tpr & PRIORITY_CLASS) >= isr_class)
         return a->tpr & TPR_MASK;
     return isr_class;
+    /* END LAB lapic-priority */
 }
 
 int lapic_deliverable(const struct lapic *a)
@@ -282,10 +294,17 @@ void lapic_write(struct lapic *a, uint32_t offset, uint32_t value, uint64_t now)
     case LAPIC_ID: a->id = value & (TPR_MASK << ID_SHIFT); return;
     case LAPIC_TPR: a->tpr = value & TPR_MASK; return;
     case LAPIC_EOI: { /* "EOI Register": ends the highest in-service vector */
+        /* LAB lapic-priority (continued): the EOI write clears the highest
+         * bit set in the ISR.
+         * Student stub:
+         *     run_fail("lab lapic-priority is not done yet");
+         *     return;
+         */
         int v = highest(a->isr);
         if (v >= 0)
             set_bit(a->isr, (unsigned)v, false);
         return;
+        /* END LAB lapic-priority */
     }
     case LAPIC_LDR: a->ldr = value & LDR_MASK; return;
     case LAPIC_DFR: a->dfr = (value & DFR_MODEL_MASK) | DFR_RESERVED_ONES; return;
