@@ -9,6 +9,7 @@
  * say it too, but many CPUs and emulators leave them out. */
 #include "tsc.h"
 #include "cpu.h"
+#include "printf.h"
 
 #define PIT_INPUT_HZ 1193182u       /**< the 8254's input clock on a PC */
 #define PIT_CHANNEL_2_DATA 0x42
@@ -45,7 +46,13 @@ uint64_t tsc_hz(void)
     uint32_t polls = 0;
     while (!(inb(SYSTEM_CONTROL_PORT_B) & PORT_B_TIMER_2_OUTPUT) && polls < MAX_POLLS)
         polls++;
-    measured = polls < MAX_POLLS ? (rdtsc() - start) * CALIBRATION_PER_SECOND : FALLBACK_HZ;
+    if (polls < MAX_POLLS) {
+        measured = (rdtsc() - start) * CALIBRATION_PER_SECOND;
+    } else {
+        measured = FALLBACK_HZ;
+        kprintf("tsc: PIT channel 2 never reached its terminal count; assuming %lu TSC "
+                "ticks per second\n", measured);
+    }
     outb(SYSTEM_CONTROL_PORT_B, port_b);
     return measured;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "cpu.h"
 #include "vmx/vmcs_encodings.h"
 #include "vmx/vmx_controls.h"
 #include "vmx/vmx_insn.h"
@@ -90,9 +91,7 @@ void vcpu_start_clock(struct vcpu *v);
 /** True if the run is past its deadline (vcpu_start_clock). */
 static inline bool vcpu_past_deadline(const struct vcpu *v)
 {
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32 | lo) >= v->deadline;
+    return rdtsc() >= v->deadline;
 }
 /** Ends the guest, by name, for running past its deadline. */
 enum exit_action vcpu_end_at_deadline(struct vcpu *v);

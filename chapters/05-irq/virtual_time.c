@@ -30,21 +30,14 @@ static bool preemption_timer;    /* the CPU has it: the alarm of a guest that ne
 static uint64_t time_skipped;    /* guest TSC ticks slept through */
 static bool alarm_rang;          /* since the last preemption-timer exit */
 
-static uint64_t host_tsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
 uint64_t virtual_time_now(void)
 {
-    return host_tsc() + tsc_offset;
+    return rdtsc() + tsc_offset;
 }
 
 void virtual_time_set(uint64_t guest_tsc)
 {
-    tsc_offset = guest_tsc - host_tsc();
+    tsc_offset = guest_tsc - rdtsc();
     vmcs_write(TSC_OFFSET, tsc_offset);
 }
 
@@ -70,7 +63,7 @@ void virtual_time_rearm(struct vcpu *v)
     v->deadline = alarm;
     /* The preemption timer counts down from its field at every entry: the
      * ticks to the alarm, rounded up, or the watchdog if that is sooner. */
-    uint64_t now = host_tsc();
+    uint64_t now = rdtsc();
     uint64_t ticks = alarm > now ? alarm - now : 0;
     uint64_t value = (ticks + (1ull << preemption_rate) - 1) >> preemption_rate;
     if (value >= WATCHDOG_TICKS)
@@ -105,7 +98,7 @@ static void run_timers(struct vcpu *v)
 
 enum exit_action virtual_time_alarm(struct vcpu *v)
 {
-    if (host_tsc() >= v->run_deadline)
+    if (rdtsc() >= v->run_deadline)
         return vcpu_end_at_deadline(v);
     alarm_rang = true;
     run_timers(v);
