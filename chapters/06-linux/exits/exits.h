@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/** @file exits.h
+ *  One handler per exit class, one file each in exits/. A handler finishes
+ *  the exit (advances RIP, injects an event, or ends the guest) and says
+ *  whether to resume. */
+#pragma once
+#include "vcpu.h"
+
+typedef enum exit_action (*exit_handler)(struct vcpu *v);
+
+enum exit_action handle_exception_or_nmi(struct vcpu *v);
+/** A host interrupt, acknowledged on exit: the host's, never the guest's. */
+enum exit_action handle_external_interrupt(struct vcpu *v);
+/** The interrupt window or the NMI window is open. */
+enum exit_action handle_event_window(struct vcpu *v);
+enum exit_action handle_triple_fault(struct vcpu *v);
+enum exit_action handle_cpuid(struct vcpu *v);
+enum exit_action handle_hlt(struct vcpu *v);
+enum exit_action handle_vmcall(struct vcpu *v);
+enum exit_action handle_cr_access(struct vcpu *v);
+enum exit_action handle_io(struct vcpu *v);
+/** Port accesses that found no device (they read all ones). */
+uint64_t io_unclaimed_accesses(void);
+enum exit_action handle_rdmsr(struct vcpu *v);
+enum exit_action handle_wrmsr(struct vcpu *v);
+enum exit_action handle_preemption_timer(struct vcpu *v);
+enum exit_action handle_invd(struct vcpu *v);
+enum exit_action handle_xsetbv(struct vcpu *v);
+/** VMXON, VMREAD, INVEPT...: an invalid opcode, as on a CPU without VMX. */
+enum exit_action handle_vmx_instruction(struct vcpu *v);
+enum exit_action handle_ept_violation(struct vcpu *v);
+enum exit_action handle_ept_misconfiguration(struct vcpu *v);
+/** VM-entry failures (exit reason bit 31 set): reports and ends. */
+enum exit_action handle_entry_failure(struct vcpu *v, uint32_t exit_reason);

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/* The virtual PC's interrupt hardware, wired together: ports to the 8259s
+ * and the 8254, the local APIC's page and IA32_APIC_BASE ("Local APIC
+ * Status and Location"), time converted for the PIT. */
+#include "vpc.h"
+#include "printf.h"
+#include "virtual_time.h"
+
+#define APIC_BASE_BSP (1ull << 8)
+#define APIC_BASE_EXTD (1ull << 10) /* x2APIC mode: this APIC has none */
+#define APIC_BASE_ENABLE (1ull << 11)
+#define APIC_BASE_ADDRESS_MASK 0xFFFFFF000ull /* bits 35:12, MAXPHYADDR 36 */
+#define ALL_ONES 0xFFFFFFFFu
+/* Of the ports claimed, the 8259s' lie below and above the 8254's and 0x61. */
+#define IS_PIC_PORT(port) ((port) <= PIC_MASTER_DATA || (port) >= PIC_SLAVE_COMMAND)
+#define REGISTER_ALIGNMENT 0x10u
+#define REGISTER_SIZE 4u
+/* The guest's TSC rate, which fixes the PIT's clock against it: Bochs's
+ * configured instructions per second (clock: sync=none counts one tick
+ * each). Virtual time is the guest's own: a guest that calibrates its TSC
+ * with PIT channel 2 finds this rate, whatever the host's. */
+#define VIRTUAL_TSC_HZ 80000000ull
+
+struct vpc vpc;
+
+uint64_t vpc_pit_clock(uint64_t tsc)
+{
+    /* tsc * PIT_HZ / tsc_hz without overflowing 64 bits. */
+    return tsc / VIRTUAL_TSC_HZ * PIT_HZ + tsc % VIRTUAL_TSC_HZ * PIT_HZ / VIRTUAL_TSC_HZ;
+}
+
+uint64_t vpc_tsc_of_pit_clock(uint64_t clock)
+{
+    uint64_t whole = clock / PIT_HZ * VIRTUAL_TSC_HZ;
+    return whole + (clock % PIT_HZ * VIRTUAL_TSC_HZ + PIT_HZ - 1) / PIT_HZ;
+}
+
+void vpc_changed(void)
+{
+    virtual_time_rearm(vpc.vcpu);
+    vpc.vcpu->event_check = true;
+}
+
+bool vpc_port_claimed(uint16_t port)
+{
+    return port == PIC_MASTER_COMMAND || port == PIC_MASTER_DATA ||
+           port == PIC_SLAVE_COMMAND || port == PIC_SLAVE_DATA ||
+           (port >= PIT_CHANNEL0 && port <= PIT_MODE_COMMAND) || port == PORT_B;
+}
+
+uint8_t vpc_port_in(uint16_t port)
+{
+    if (IS_PIC_PORT(port)) {
+        uint8_t value = pic_read(&vpc.pic, port); /* a poll acknowledges */
+        vpc.vcpu->event_check = true;
+        return value;
+    }
+    return pit_read(&vpc.pit, port, vpc_pit_clock(virtual_time_now()));
+}
+
+void vpc_port_out(uint16_t port, uint8_t value)
+{
+    if (IS_PIC_PORT(port))
+        pic_write(&vpc.pic, port, value);
+    else
+        pit_write(&vpc.pit, port, value, vpc_pit_clock(virtual_time_now()));
+    vpc_changed();
+}
+
+/* --- the local APIC's page -------------------------------------------- */
+
+/* "Local APIC Register Address Map": 32-bit accesses to 16-byte aligned
+ * registers; other accesses read 0 and write nothing, and globally
+ * disabled, the page is no longer the APIC's: the bus floats. */
+static uint64_t lapic_mmio_read(struct mmio_device *d, uint64_t offset, unsigned size)
+{
+    (void)d;
+    if (!vpc.lapic.enabled)
+        return ALL_ONES;
+    if (size != REGISTER_SIZE || offset % REGISTER_ALIGNMENT)
+        return 0;
+    return lapic_read(&vpc.lapic, (uint32_t)offset, virtual_time_now());
+}
+
+static void lapic_mmio_write(struct mmio_device *d, uint64_t offset, unsigned size,
+                             uint64_t value)
+{
+    (void)d;
+    if (!vpc.lapic.enabled || size != REGISTER_SIZE || offset % REGISTER_ALIGNMENT)
+        return;
+    lapic_advance(&vpc.lapic, virtual_time_now());
+    lapic_write(&vpc.lapic, (uint32_t)offset, (uint32_t)value, virtual_time_now());
+    vpc_changed();
+}
+
+struct mmio_device lapic_mmio = {
+    .name = "local APIC", .base = LAPIC_DEFAULT_BASE, .size = LAPIC_PAGE_SIZE,
+    .quiet = true, .read = lapic_mmio_read, .write = lapic_mmio_write,
+};
+
+enum apic_base_write vpc_write_apic_base(uint64_t value)
+{
+    uint64_t writable = APIC_BASE_BSP | APIC_BASE_ENABLE | APIC_BASE_ADDRESS_MASK;
+    if (value & ~writable)
+        return APIC_BASE_RESERVED;
+    if ((value & APIC_BASE_ADDRESS_MASK) != LAPIC_DEFAULT_BASE)
+        return APIC_BASE_MOVED;
+    value = (value & ~APIC_BASE_BSP) | (vpc.apic_base & APIC_BASE_BSP); /* read-only */
+    bool was = vpc.apic_base & APIC_BASE_ENABLE, now = value & APIC_BASE_ENABLE;
+    vpc.apic_base = value;
+    if (was && !now) {
+        lapic_reset(&vpc.lapic, false);
+        vpc.lapic.enabled = false; /* LINT0 is INTR itself now */
+    } else if (!was && now) {
+        /* Re-enabled, the APIC is as after power-up ("Local APIC State
+         * After It Has Been Software Disabled", "... Power-Up Reset"). */
+        lapic_reset(&vpc.lapic, false);
+        kprintf("lapic: IA32_APIC_BASE.EN set again: the local APIC is back, in its "
+                "power-up state\n");
+    }
+    vpc_changed();
+    return APIC_BASE_WRITTEN;
+}
+
+void vpc_init(struct vcpu *v)
+{
+    vpc.vcpu = v;
+    pic_reset(&vpc.pic);
+    pit_reset(&vpc.pit);
+    lapic_reset(&vpc.lapic, true);
+    vpc.apic_base = LAPIC_DEFAULT_BASE | APIC_BASE_BSP | APIC_BASE_ENABLE;
+    mmio_register(&lapic_mmio);
+    kprintf("vpc: 8259A pair at 0x20/0xA0, 8254 at 0x40 (IRQ0), local APIC at 0x%llx in "
+            "virtual-wire mode; guest TSC at %llu Hz\n", LAPIC_DEFAULT_BASE, VIRTUAL_TSC_HZ);
+}
+
+void vpc_print_summary(void)
+{
+    kprintf("vpc: timers asked for a period under the minimum: PIT %u time(s), local APIC "
+            "%u time(s)\n", vpc.pit.raised, vpc.lapic.raised);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/** @file vpc.h
+ *  The virtual PC's interrupt controllers and timers: the 8259A pair, the
+ *  8254 and the local APIC, wired as on a PC without an I/O APIC (PIT
+ *  channel 0 to IRQ0, the master 8259's INT to LINT0, which the local APIC
+ *  passes on in ExtINT mode: "virtual-wire mode"). */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include "lapic.h"
+#include "mmio.h"
+#include "pic8259.h"
+#include "pit8254.h"
+#include "vcpu.h"
+
+/** The devices, and the IA32_APIC_BASE the guest sees. */
+struct vpc {
+    struct pic_pair pic;
+    struct pit pit;
+    struct lapic lapic;
+    uint64_t apic_base; /**< IA32_APIC_BASE */
+    struct vcpu *vcpu;  /**< woken up (v->event_check) by every change */
+};
+
+extern struct vpc vpc;
+/** The local APIC's MMIO window at IA32_APIC_BASE. */
+extern struct mmio_device lapic_mmio;
+
+/** IRQ0's line from PIT channel 0. */
+#define IRQ_PIT 0
+
+/** Resets the devices as a PC BIOS leaves them, maps the local APIC. */
+void vpc_init(struct vcpu *v);
+/** True for the ports of the 8259s, the 8254 and port 0x61. */
+bool vpc_port_claimed(uint16_t port);
+/** A byte IN from a claimed port. */
+uint8_t vpc_port_in(uint16_t port);
+/** A byte OUT to a claimed port. */
+void vpc_port_out(uint16_t port, uint8_t value);
+/** Something changed: recompute the alarm and look for interrupts. */
+void vpc_changed(void);
+/** Guest TSC to PIT clocks, and back (rounded up). */
+uint64_t vpc_pit_clock(uint64_t tsc);
+uint64_t vpc_tsc_of_pit_clock(uint64_t clock);
+/** What a write of IA32_APIC_BASE did. */
+enum apic_base_write { APIC_BASE_WRITTEN, APIC_BASE_RESERVED, APIC_BASE_MOVED };
+/** IA32_APIC_BASE: reserved bits and x2APIC mode (absent) fault; moving
+ *  the page is not emulated. */
+enum apic_base_write vpc_write_apic_base(uint64_t value);
+/** Prints the devices' counters at the end of the run. */
+void vpc_print_summary(void);
