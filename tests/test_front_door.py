@@ -294,7 +294,7 @@ def test_qemu_command_line_with_kvm():
     assert "-device isa-debug-exit,iobase=0xf4,iosize=0x04" in text
     assert text.endswith("-accel kvm -cpu host")
     mods = cmd[cmd.index("-initrd") + 1].split(",")
-    assert mods == [f"{m} {m.name}" for m in stepvisor.modules("04-io")] and mods
+    assert mods == [f"{m} {name}" for m, name in stepvisor.module_entries("04-io")] and mods
 
 
 # --- make help and the README ----------------------------------------------

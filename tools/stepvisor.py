@@ -172,14 +172,24 @@ def run_host(chapter, cmdline="", workdir=None, timeout=120, live=False):
     return RunResult("kvm", com1.read_text(errors="replace"), code, timed_out, secs, workdir)
 
 
-def modules(chapter):
-    """The files a chapter boots with, listed in chapters/NN-*/modules,
-    one path relative to build/ a line."""
+def module_entries(chapter):
+    """The files a chapter boots with, listed in chapters/NN-*/modules, one
+    a line: a path relative to build/, then optionally the name the
+    hypervisor finds it by (the file's own name when absent)."""
     listing = ROOT / "chapters" / chapter / "modules"
     if not listing.exists():
         return []
-    return [BUILD / line.strip() for line in listing.read_text().splitlines()
-            if line.strip() and not line.startswith("#")]
+    out = []
+    for line in listing.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            path, _, name = line.strip().partition(" ")
+            out.append((BUILD / path, name.strip() or Path(path).name))
+    return out
+
+
+def modules(chapter):
+    """The paths of the chapter's modules (module_entries without names)."""
+    return [path for path, _ in module_entries(chapter)]
 
 
 def _digest(paths, *extra):
@@ -200,7 +210,8 @@ def build_iso(chapter, cmdline=""):
     for f in files:
         if not f.exists():
             raise SystemExit(f"stepvisor: {f} is missing; run 'make images'")
-    iso = BUILD / "iso" / f"{chapter}-{_digest(files, cmdline)}.iso"
+    names = [name for _, name in module_entries(chapter)]
+    iso = BUILD / "iso" / f"{chapter}-{_digest(files, cmdline, *names)}.iso"
     if iso.exists():
         return iso
     iso.parent.mkdir(parents=True, exist_ok=True)
@@ -210,9 +221,9 @@ def build_iso(chapter, cmdline=""):
         shutil.copy(files[0], boot / "stepvisor.elf")
         lines = ["set timeout=0", "set default=0", 'menuentry "stepvisor" {',
                  f"  multiboot /boot/stepvisor.elf {cmdline}".rstrip()]
-        for m in files[1:]:
-            shutil.copy(m, boot / m.name)
-            lines.append(f"  module /boot/{m.name} {m.name}")
+        for m, name in module_entries(chapter):
+            shutil.copy(m, boot / name)
+            lines.append(f"  module /boot/{name} {name}")
         lines += ["  boot", "}"]
         (boot / "grub" / "grub.cfg").write_text("\n".join(lines) + "\n")
         out = Path(tmp) / "out.iso"
@@ -387,7 +398,7 @@ def _qemu_cmd(chapter, cmdline, accel, serial):
     -accel kvm -cpu host (the host's VMX features, passed through)."""
     check_cmdline(cmdline)
     check_guest_mem(cmdline, "QEMU", QEMU_MEGS)
-    mods = ",".join(f"{m} {m.name}" for m in modules(chapter))
+    mods = ",".join(f"{m} {name}" for m, name in module_entries(chapter))
     cmd = ["qemu-system-x86_64", "-kernel", str(kernel(chapter)),
            "-append", cmdline, "-m", str(QEMU_MEGS), "-display", "none",
            "-no-reboot", "-serial", serial,
