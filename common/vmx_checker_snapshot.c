@@ -55,6 +55,9 @@ void checker_snapshot(struct vmcs_snapshot *s, const struct checker_capabilities
     s->guest_efer = vmcs_read(GUEST_IA32_EFER);
     s->guest_sysenter_esp = vmcs_read(GUEST_IA32_SYSENTER_ESP);
     s->guest_sysenter_eip = vmcs_read(GUEST_IA32_SYSENTER_EIP);
+    /* The PAT fields exist only on CPUs with the PAT controls. */
+    s->guest_pat = (s->entry & ENTRY_LOAD_IA32_PAT) ? vmcs_read(GUEST_IA32_PAT) : 0;
+    s->guest_debugctl = vmcs_read(GUEST_IA32_DEBUGCTL);
     s->guest_activity_state = vmcs_read(GUEST_ACTIVITY_STATE);
     s->guest_interruptibility = vmcs_read(GUEST_INTERRUPTIBILITY_STATE);
     s->vmcs_link_pointer = vmcs_read(VMCS_LINK_POINTER);
@@ -95,4 +98,5 @@ void checker_snapshot(struct vmcs_snapshot *s, const struct checker_capabilities
     s->host_sysenter_esp = vmcs_read(HOST_IA32_SYSENTER_ESP);
     s->host_sysenter_eip = vmcs_read(HOST_IA32_SYSENTER_EIP);
     s->host_efer = vmcs_read(HOST_IA32_EFER);
+    s->host_pat = (s->exit & EXIT_LOAD_IA32_PAT) ? vmcs_read(HOST_IA32_PAT) : 0;
 }

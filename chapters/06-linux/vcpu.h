@@ -46,6 +46,8 @@ struct vcpu {
     bool nmi_window;           /**< the CPU has "NMI-window exiting" */
     uint64_t reinjected;       /**< events re-injected after an exit in their delivery */
     uint64_t sleeps;           /**< HLTs that put the virtual CPU to sleep */
+    uint32_t offers;           /**< what the controls offer the guest (enum cpu_offer) */
+    uint64_t xcr0;             /**< the guest's XCR0 (exits/xsetbv.c) */
 };
 
 /** A deadline for the whole run, from the first VM entry: the preemption-
