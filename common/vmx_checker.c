@@ -161,12 +161,11 @@ static bool msr_entry_ok(const struct vmx_msr_entry *e, bool load)
 }
 
 /* Every entry of an area that msr_area_ok accepts. */
-static bool msr_entries_ok(uint64_t count, uint64_t address, bool load,
-                           const struct vmcs_snapshot *s)
+static bool msr_entries_ok(const struct vmx_msr_entry *e, uint64_t count, uint64_t address,
+                           bool load, const struct vmcs_snapshot *s)
 {
-    if (!msr_area_ok(count, address, s))
-        return true; /* the rule on the area's place breaks instead */
-    const struct vmx_msr_entry *e = (const struct vmx_msr_entry *)(uintptr_t)address;
+    if (!e || !msr_area_ok(count, address, s))
+        return true; /* nothing to read, or the rule on the area's place breaks */
     for (uint64_t i = 0; i < count; i++)
         if (!msr_entry_ok(&e[i], load))
             return false;
@@ -450,13 +449,16 @@ static bool host_pat(const struct vmcs_snapshot *s)
 
 static bool entry_msr_load_entries(const struct vmcs_snapshot *s)
 {
-    return msr_entries_ok(s->entry_msr_load_count, s->entry_msr_load_address, true, s);
+    return msr_entries_ok(s->entry_msr_load, s->entry_msr_load_count, s->entry_msr_load_address,
+                          true, s);
 }
 
 static bool exit_msr_entries(const struct vmcs_snapshot *s)
 {
-    return msr_entries_ok(s->exit_msr_store_count, s->exit_msr_store_address, false, s) &&
-           msr_entries_ok(s->exit_msr_load_count, s->exit_msr_load_address, true, s);
+    return msr_entries_ok(s->exit_msr_store, s->exit_msr_store_count,
+                          s->exit_msr_store_address, false, s) &&
+           msr_entries_ok(s->exit_msr_load, s->exit_msr_load_count, s->exit_msr_load_address,
+                          true, s);
 }
 
 static bool guest_sysenter_canonical(const struct vmcs_snapshot *s)

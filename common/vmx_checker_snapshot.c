@@ -74,6 +74,9 @@ void checker_snapshot(struct vmcs_snapshot *s, const struct checker_capabilities
     s->exit_msr_load_address = vmcs_read(VM_EXIT_MSR_LOAD_ADDRESS);
     s->entry_msr_load_count = vmcs_read(VM_ENTRY_MSR_LOAD_COUNT);
     s->entry_msr_load_address = vmcs_read(VM_ENTRY_MSR_LOAD_ADDRESS);
+    s->entry_msr_load = (const struct vmx_msr_entry *)(uintptr_t)s->entry_msr_load_address;
+    s->exit_msr_store = (const struct vmx_msr_entry *)(uintptr_t)s->exit_msr_store_address;
+    s->exit_msr_load = (const struct vmx_msr_entry *)(uintptr_t)s->exit_msr_load_address;
     s->eptp = (s->proc2 & PROC2_ENABLE_EPT) ? vmcs_read(EPT_POINTER) : 0;
     s->ept_vpid_cap = (s->proc2 & (PROC2_ENABLE_EPT | PROC2_ENABLE_VPID))
                           ? rdmsr(IA32_VMX_EPT_VPID_CAP)

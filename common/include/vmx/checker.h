@@ -13,6 +13,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/** An entry of a VM-exit MSR-store, VM-exit MSR-load or VM-entry MSR-load
+ *  area ("VM-Exit Controls for MSRs"). */
+struct vmx_msr_entry {
+    uint32_t index;
+    uint32_t reserved; /**< must be 0 */
+    uint64_t data;
+};
+
 /** The guest segment registers, in VMCS encoding order. */
 enum segment { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR, SEGMENTS };
 
@@ -46,15 +54,9 @@ struct vmcs_snapshot {
     uint64_t host_cs, host_ss, host_ds, host_es, host_fs, host_gs, host_tr;
     uint64_t host_fs_base, host_gs_base, host_tr_base, host_gdtr_base, host_idtr_base;
     uint64_t host_sysenter_esp, host_sysenter_eip, host_efer, host_pat;
-};
-
-/** An entry of a VM-exit MSR-store, VM-exit MSR-load or VM-entry MSR-load
- *  area ("VM-Exit Controls for MSRs"). The rules on the entries read the
- *  areas where their addresses point: the hypervisor maps memory 1:1. */
-struct vmx_msr_entry {
-    uint32_t index;
-    uint32_t reserved; /**< must be 0 */
-    uint64_t data;
+    /** The three MSR areas, readable (the hypervisor maps memory 1:1), or
+     *  NULL where there is nothing to read. */
+    const struct vmx_msr_entry *entry_msr_load, *exit_msr_store, *exit_msr_load;
 };
 
 /** One rule: the SDM section it comes from, what it demands, and a test. */
