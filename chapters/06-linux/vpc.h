@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /** @file vpc.h
  *  The virtual PC's interrupt controllers and timers: the 8259A pair, the
- *  8254 and the local APIC, wired as on a PC without an I/O APIC (PIT
- *  channel 0 to IRQ0, the master 8259's INT to LINT0, which the local APIC
- *  passes on in ExtINT mode: "virtual-wire mode"). */
+ *  8254, the I/O APIC and the local APIC, wired as on a PC (pc.h): each
+ *  ISA interrupt line goes to an 8259 input and to an I/O APIC input; the
+ *  master 8259's INT reaches the CPU through LINT0 in ExtINT mode
+ *  ("virtual-wire mode", as the BIOS leaves it) or through the I/O APIC's
+ *  ExtINT input; the I/O APIC sends its messages to the local APIC. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
+#include "ioapic.h"
 #include "lapic.h"
 #include "mmio.h"
 #include "pic8259.h"
@@ -18,6 +21,7 @@ struct vpc {
     struct pic_pair pic;
     struct pit pit;
     struct lapic lapic;
+    struct ioapic ioapic;
     uint64_t apic_base; /**< IA32_APIC_BASE */
     struct vcpu *vcpu;  /**< woken up (v->event_check) by every change */
 };
@@ -25,9 +29,6 @@ struct vpc {
 extern struct vpc vpc;
 /** The local APIC's MMIO window at IA32_APIC_BASE. */
 extern struct mmio_device lapic_mmio;
-
-/** IRQ0's line from PIT channel 0. */
-#define IRQ_PIT 0
 
 /** Resets the devices as a PC BIOS leaves them, maps the local APIC. */
 void vpc_init(struct vcpu *v);
@@ -37,6 +38,9 @@ bool vpc_port_claimed(uint16_t port);
 uint8_t vpc_port_in(uint16_t port);
 /** A byte OUT to a claimed port. */
 void vpc_port_out(uint16_t port, uint8_t value);
+/** Drives ISA interrupt line irq (pc.h) to level, at the 8259s and the
+ *  I/O APIC alike. */
+void vpc_set_irq(unsigned irq, bool level);
 /** Something changed: recompute the alarm and look for interrupts. */
 void vpc_changed(void);
 /** Guest TSC to PIT clocks, and back (rounded up). */
