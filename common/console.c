@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* Polling COM1 driver, with every byte mirrored to port 0xE9. */
 #include "console.h"
+#include <stdbool.h>
 #include "cpu.h"
 #include "uart16550.h"
+
+#define PRINTABLE_FIRST ' '
+#define PRINTABLE_LAST '~'
+
+static bool guest_line_open;
 
 void console_init(void)
 {
@@ -23,6 +29,46 @@ void console_putc(char c)
         ;
     outb(COM1_BASE + UART_THR, (uint8_t)c);
     outb(DEBUGCON_PORT, (uint8_t)c);
+}
+
+static void put_raw(const char *s)
+{
+    while (*s)
+        console_putc(*s++);
+}
+
+void console_end_guest_line(void)
+{
+    if (guest_line_open)
+        console_putc('\n');
+    guest_line_open = false;
+}
+
+void console_guest_putc(const char *prefix, char c)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (c == '\r')
+        return;
+    if (c == '\n') {
+        if (!guest_line_open) { /* an empty line: still the guest's */
+            put_raw(prefix);
+            put_raw(":");
+        }
+        guest_line_open = true;
+        console_end_guest_line();
+        return;
+    }
+    if (!guest_line_open) {
+        put_raw(prefix);
+        put_raw(": ");
+        guest_line_open = true;
+    }
+    if (c >= PRINTABLE_FIRST && c <= PRINTABLE_LAST && c != '\\') {
+        console_putc(c);
+        return;
+    }
+    char escaped[] = {'\\', 'x', hex[(uint8_t)c >> 4], hex[c & 0xF], 0};
+    put_raw(escaped);
 }
 
 void console_drain(void)

@@ -54,6 +54,11 @@ static uint64_t next_deadline(void)
     return next;
 }
 
+bool virtual_time_armed(void)
+{
+    return next_deadline() != VIRTUAL_TIME_NEVER;
+}
+
 void virtual_time_rearm(struct vcpu *v)
 {
     uint64_t next = next_deadline();

@@ -5,6 +5,7 @@
  * the I/O APIC's window, time converted for the PIT. */
 #include "vpc.h"
 #include "printf.h"
+#include "uart.h"
 #include "virtual_time.h"
 
 #define APIC_BASE_BSP (1ull << 8)
@@ -16,12 +17,6 @@
 #define IS_PIC_PORT(port) ((port) <= PIC_MASTER_DATA || (port) >= PIC_SLAVE_COMMAND)
 #define REGISTER_ALIGNMENT 0x10u
 #define REGISTER_SIZE 4u
-/* The guest's TSC rate, which fixes the PIT's clock against it: Bochs's
- * configured instructions per second (clock: sync=none counts one tick
- * each). Virtual time is the guest's own: a guest that calibrates its TSC
- * with PIT channel 2 finds this rate, whatever the host's. */
-#define VIRTUAL_TSC_HZ 80000000ull
-
 struct vpc vpc;
 
 uint64_t vpc_pit_clock(uint64_t tsc)
@@ -42,19 +37,19 @@ void vpc_changed(void)
     vpc.vcpu->event_check = true;
 }
 
+void uart_irq(bool level)
+{
+    vpc_set_irq(IRQ_COM1, level);
+}
+
 void vpc_set_irq(unsigned irq, bool level)
 {
+    if (!vpc.vcpu)
+        return; /* a device reset before the machine is wired (vpc_init) */
     pic_set_irq(&vpc.pic, irq, level);
     unsigned pin = irq == IRQ_PIT ? IOAPIC_INPUT_OF_IRQ_PIT : irq;
     ioapic_set_irq(&vpc.ioapic, &vpc.lapic, pin, level);
     vpc.vcpu->event_check = true;
-}
-
-bool vpc_port_claimed(uint16_t port)
-{
-    return port == PIC_MASTER_COMMAND || port == PIC_MASTER_DATA ||
-           port == PIC_SLAVE_COMMAND || port == PIC_SLAVE_DATA ||
-           (port >= PIT_CHANNEL0 && port <= PIT_MODE_COMMAND) || port == PORT_B;
 }
 
 uint8_t vpc_port_in(uint16_t port)

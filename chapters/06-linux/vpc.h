@@ -16,6 +16,12 @@
 #include "pit8254.h"
 #include "vcpu.h"
 
+/* The guest's TSC rate, which fixes the PIT's clock against it: Bochs's
+ * configured instructions per second (clock: sync=none counts one tick
+ * each). Virtual time is the guest's own: a guest that calibrates its TSC
+ * with PIT channel 2 finds this rate, whatever the host's. */
+#define VIRTUAL_TSC_HZ 80000000ull
+
 /** The devices, and the IA32_APIC_BASE the guest sees. */
 struct vpc {
     struct pic_pair pic;
@@ -32,11 +38,9 @@ extern struct mmio_device lapic_mmio;
 
 /** Resets the devices as a PC BIOS leaves them, maps the local APIC. */
 void vpc_init(struct vcpu *v);
-/** True for the ports of the 8259s, the 8254 and port 0x61. */
-bool vpc_port_claimed(uint16_t port);
-/** A byte IN from a claimed port. */
+/** A byte IN from a port of the 8259s, the 8254 or port 0x61. */
 uint8_t vpc_port_in(uint16_t port);
-/** A byte OUT to a claimed port. */
+/** A byte OUT to one of them. */
 void vpc_port_out(uint16_t port, uint8_t value);
 /** Drives ISA interrupt line irq (pc.h) to level, at the 8259s and the
  *  I/O APIC alike. */
