@@ -21,26 +21,33 @@ void console_init(void)
     outb(COM1_BASE + UART_MCR, UART_MCR_DTR_RTS_OUT2);
 }
 
-void console_putc(char c)
+/* One byte to COM1 (and port 0xE9). */
+static void put(char c)
 {
     if (c == '\n')
-        console_putc('\r');
+        put('\r');
     while (!(inb(COM1_BASE + UART_LSR) & UART_LSR_THR_EMPTY))
         ;
     outb(COM1_BASE + UART_THR, (uint8_t)c);
     outb(DEBUGCON_PORT, (uint8_t)c);
 }
 
-static void put_raw(const char *s)
+static void put_string(const char *s)
 {
     while (*s)
-        console_putc(*s++);
+        put(*s++);
+}
+
+void console_putc(char c)
+{
+    console_end_guest_line();
+    put(c);
 }
 
 void console_end_guest_line(void)
 {
     if (guest_line_open)
-        console_putc('\n');
+        put('\n');
     guest_line_open = false;
 }
 
@@ -49,26 +56,19 @@ void console_guest_putc(const char *prefix, char c)
     static const char hex[] = "0123456789abcdef";
     if (c == '\r')
         return;
-    if (c == '\n') {
-        if (!guest_line_open) { /* an empty line: still the guest's */
-            put_raw(prefix);
-            put_raw(":");
-        }
-        guest_line_open = true;
-        console_end_guest_line();
-        return;
-    }
     if (!guest_line_open) {
-        put_raw(prefix);
-        put_raw(": ");
+        put_string(prefix);
+        put_string(c == '\n' ? ":" : ": ");
         guest_line_open = true;
     }
-    if (c >= PRINTABLE_FIRST && c <= PRINTABLE_LAST && c != '\\') {
-        console_putc(c);
-        return;
+    if (c == '\n') {
+        console_end_guest_line();
+    } else if (c >= PRINTABLE_FIRST && c <= PRINTABLE_LAST && c != '\\') {
+        put(c);
+    } else {
+        char escaped[] = {'\\', 'x', hex[(uint8_t)c >> 4], hex[c & 0xF], 0};
+        put_string(escaped);
     }
-    char escaped[] = {'\\', 'x', hex[(uint8_t)c >> 4], hex[c & 0xF], 0};
-    put_raw(escaped);
 }
 
 void console_drain(void)

@@ -11,7 +11,6 @@ static void console_sink(char c, void *ctx)
 
 int kvprintf(const char *fmt, va_list ap)
 {
-    console_end_guest_line();
     return format(console_sink, 0, fmt, ap);
 }
 

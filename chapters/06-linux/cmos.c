@@ -138,11 +138,11 @@ void cmos_write(struct cmos *c, uint16_t port, uint8_t value, uint64_t now_secon
         c->ram[i] = value & STATUS_A_WRITABLE;
         return;
     case CMOS_STATUS_B:
-        if (!set && (value & CMOS_B_SET))
-            store_time(c, now); /* updates stop: the registers hold the time */
+        if (set && !(value & CMOS_B_SET)) /* the clock runs again, from the fields */
+            c->offset = load_time(c) - (int64_t)now_seconds;
         c->ram[i] = value;
-        if (set && !(value & CMOS_B_SET))
-            c->offset = load_time(c) - (int64_t)now_seconds; /* the clock runs again */
+        if (!set && (value & CMOS_B_SET))
+            store_time(c, now); /* updates stop: the fields hold the time */
         return;
     case CMOS_STATUS_C:
     case CMOS_STATUS_D:

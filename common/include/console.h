@@ -15,7 +15,7 @@ void console_putc(char c);
  *  guest's partial line (a shell's prompt) shows at once. */
 void console_guest_putc(const char *prefix, char c);
 /** Ends a guest line left open, so the hypervisor's own words start a
- *  line of their own (kprintf calls it): no guest text can forge them. */
+ *  line of their own (console_putc calls it): no guest text can forge them. */
 void console_end_guest_line(void);
 /** Waits until the UART has sent its last bit, so nothing is lost when the
  *  emulator stops right after. */
