@@ -8,7 +8,8 @@
  *
  * With RFLAGS.IF = 0 only an NMI could wake the CPU. A guest that first
  * disabled its local APIC (SVR's APIC enable cleared, or IA32_APIC_BASE.EN)
- * has closed that path too, on purpose: that is how an operating system
+ * and has no I/O APIC input sending NMIs has closed that path too, on
+ * purpose: the guest asked to be powered off. That is how an operating system
  * without ACPI stops for good (Linux's "poweroff -f" without a power-off
  * driver becomes a halt: stop_this_cpu disables the local APIC, then
  * halts with interrupts off). That is an orderly end: PASS. Any other HLT
@@ -23,16 +24,26 @@
 #include "vmx/vmcs_encodings.h"
 #include "vmx/vmx_insn.h"
 
-static bool lapic_disabled(void)
+/* Nothing can wake the CPU, not even an NMI: the local APIC is disabled
+ * (its LVT masked, LINT1 too) and no I/O APIC input sends NMIs. */
+static bool stopped_for_good(void)
 {
-    return !vpc.lapic.enabled || !(vpc.lapic.svr & SVR_APIC_ENABLED);
+    if (vpc.lapic.enabled && (vpc.lapic.svr & SVR_APIC_ENABLED))
+        return false;
+    for (unsigned pin = 0; pin < IOAPIC_INPUTS; pin++) {
+        uint64_t e = vpc.ioapic.redir[pin];
+        if (!(e & IOAPIC_MASKED) &&
+            (e & IOAPIC_DELIVERY_MASK) >> IOAPIC_DELIVERY_SHIFT == DELIVERY_NMI)
+            return false;
+    }
+    return true;
 }
 
 enum exit_action handle_hlt(struct vcpu *v)
 {
     uint64_t rip = vmcs_read(GUEST_RIP);
     if (!(vmcs_read(GUEST_RFLAGS) & RFLAGS_IF)) {
-        if (lapic_disabled()) {
+        if (stopped_for_good()) {
             kprintf("hlt: the guest disabled its local APIC and halted with interrupts "
                     "disabled at RIP 0x%lx: it has stopped (power-off)\n", rip);
             return vcpu_end(v, true, "the guest powered off (halted with interrupts and its "
