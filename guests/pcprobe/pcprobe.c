@@ -81,8 +81,20 @@ static inline void outl(uint16_t port, uint32_t v)
     __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port) : "memory");
 }
 
-static uint32_t mmio_read(uint32_t a) { return *(volatile uint32_t *)a; }
-static void mmio_write(uint32_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
+/* MMIO as Linux's readl/writel do it: a MOV between a register and the
+ * memory a register points to (what chapter 6's MMIO emulation decodes;
+ * immediate and absolute-address forms it need not). */
+static uint32_t mmio_read(uint32_t a)
+{
+    uint32_t v;
+    __asm__ volatile("movl (%1), %0" : "=r"(v) : "r"(a) : "memory");
+    return v;
+}
+
+static void mmio_write(uint32_t a, uint32_t v)
+{
+    __asm__ volatile("movl %0, (%1)" : : "r"(v), "r"(a) : "memory");
+}
 
 static uint32_t ioapic_read(uint32_t reg)
 {
