@@ -1,4 +1,4 @@
-// sources: chapters/06-linux/uart.c chapters/06-linux/cmos.c chapters/06-linux/i8042.c chapters/06-linux/fw_cfg.c
+// sources: chapters/06-linux/uart.c chapters/06-linux/cmos.c chapters/06-linux/i8042.c
 /* SPDX-License-Identifier: MIT */
 /* Host-side checks of chapter 6's port devices. The 16550 (PC16550D data sheet): the
  * scratch register and the divisor latch, the IER's writable bits, IIR
@@ -11,15 +11,13 @@
  * bytes, status registers A-D, BCD and binary, 12 and 24 hours, setting
  * the time, the clock advancing with the guest's seconds. The i8042: status,
  * command byte, self-test and port tests, loopback with its interrupt,
- * the reset line. fw_cfg: signature, ID, CPU count, RAM size, reads past
- * an item's end. */
+ * the reset line. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "check.h"
 #include "cmos.h"
-#include "fw_cfg.h"
 #include "i8042.h"
 #include "uart.h"
 #include "uart16550.h"
@@ -230,36 +228,6 @@ static void test_i8042(void)
     CHECK(k.reset);
 }
 
-static void test_fw_cfg(void)
-{
-    struct fw_cfg f;
-    uint8_t b[8];
-    fw_cfg_reset(&f, 0x20000000, 1);
-    fw_cfg_write(&f, FW_CFG_SELECTOR_PORT, FW_CFG_SIGNATURE);
-    for (unsigned i = 0; i < 4; i++)
-        b[i] = fw_cfg_read(&f, FW_CFG_DATA_PORT);
-    CHECK(memcmp(b, "QEMU", 4) == 0);
-    logged = 0;
-    CHECK_EQ_U64(fw_cfg_read(&f, FW_CFG_DATA_PORT), 0);      /* past the end */
-    CHECK_EQ_U64(f.past_end, 1);
-    CHECK_EQ_U64(logged, 1);
-    fw_cfg_write(&f, FW_CFG_SELECTOR_PORT, FW_CFG_ID);
-    CHECK_EQ_U64(fw_cfg_read(&f, FW_CFG_DATA_PORT), 1);      /* the port interface */
-    fw_cfg_write(&f, FW_CFG_SELECTOR_PORT, FW_CFG_NB_CPUS);
-    CHECK_EQ_U64(fw_cfg_read(&f, FW_CFG_DATA_PORT), 1);
-    CHECK_EQ_U64(fw_cfg_read(&f, FW_CFG_DATA_PORT), 0);
-    fw_cfg_write(&f, FW_CFG_SELECTOR_PORT, FW_CFG_RAM_SIZE);
-    uint64_t ram = 0;
-    for (unsigned i = 0; i < 8; i++)
-        ram |= (uint64_t)fw_cfg_read(&f, FW_CFG_DATA_PORT) << (8 * i);
-    CHECK_EQ_U64(ram, 0x20000000);
-    CHECK_EQ_U64(f.past_end, 1);
-    fw_cfg_write(&f, FW_CFG_SELECTOR_PORT, 0x1234);          /* no such item */
-    CHECK_EQ_U64(fw_cfg_read(&f, FW_CFG_DATA_PORT), 0);
-    CHECK_EQ_U64(f.past_end, 2);
-    CHECK_EQ_U64(fw_cfg_read(&f, FW_CFG_SELECTOR_PORT), 0xFF);
-}
-
 int main(void)
 {
     test_registers_and_autoconfig();
@@ -267,6 +235,5 @@ int main(void)
     test_receive_fifo_and_priorities();
     test_cmos();
     test_i8042();
-    test_fw_cfg();
     return CHECK_DONE("test_pc_devices");
 }
