@@ -23,6 +23,7 @@
 #include "exits/exits.h"
 #include "host_timer.h"
 #include "measure.h"
+#include "pc_ports.h"
 #include "test_device.h"
 #include "uart.h"
 #include "virtio_blk.h"
@@ -87,6 +88,7 @@ static void print_device_summary(const struct vcpu *v)
     events_print_summary(v);
     virtual_time_print_summary(v);
     vpc_print_summary();
+    pc_ports_print_summary();
     host_timer_print_summary();
 }
 
@@ -117,6 +119,7 @@ noreturn void chapter_main(const struct boot_info *info)
     mmio_register(&test_device);
     attach_virtio_devices(info);
     vpc_init(&vcpu);
+    pc_ports_init(ram_size);
     uint64_t eptp = ept_pointer(&ept, caps & EPT_CAP_ACCESSED_DIRTY);
 
     vmcs_create();
