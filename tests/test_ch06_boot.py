@@ -80,7 +80,7 @@ def test_multiboot_check_kernel_passes_under_chapter_6(request, monkeypatch, tmp
     ram_kib = (GUEST_MEM_MIB << 10) - 1024
     log.has_in_order([
         f"loader: multiboot kernel, ELF32, {len(data)} bytes, header flags 0x3",
-        f"loader: multiboot information at 0x8000, command line at 0x9000: {cmdline}",
+        f'loader: multiboot information at 0x8000, command line at 0x9000: "{cmdline}"',
         f'loader: module "initrd", {len(MODULE)} bytes, at {module_at:#x}',
         f"loader: entering the kernel at {entry:#x} in 32-bit protected mode",
         "mbcheck: EAX = 0x2badb002: ok",
@@ -102,6 +102,34 @@ def test_multiboot_check_kernel_passes_under_chapter_6(request, monkeypatch, tmp
     ])
     assert not [line for line in log.lines if "FAILED" in line]
     log.passed()
+
+
+def multiboot_elf(code, load=0x100000):
+    """A multiboot ELF32 kernel of one segment: ELF header, one program
+    header, the multiboot header (flags 0), then code, the entry."""
+    magic, flags = 0x1BADB002, 0
+    header = struct.pack("<3I", magic, flags, -(magic + flags) & 0xFFFFFFFF)
+    ehsize, phsize = 52, 32
+    start = ehsize + phsize + len(header)
+    size = start + len(code)
+    ident = b"\x7fELF" + bytes([1, 1, 1]) + bytes(9)  # ELF32, little-endian, version 1
+    ehdr = ident + struct.pack("<HHIIIIIHHHHHH", 2, 3, 1, load + start, ehsize, 0, 0,
+                               ehsize, phsize, 1, 0, 0, 0)
+    phdr = struct.pack("<8I", PT_LOAD, 0, load, load, size, size, 5, PAGE)
+    return ehdr + phdr + header + code
+
+
+def test_a_guest_write_to_the_bios_rom_ends_it_by_name(request, monkeypatch, tmp_path):
+    """The hole is ROM: reads see the MP table, a write ends the guest."""
+    mp_table = 0xF0000
+    # mov eax, [0xF0000]; mov [0xF0000], eax; hlt
+    code = bytes([0xA1]) + struct.pack("<I", mp_table) + bytes([0xA3]) + \
+        struct.pack("<I", mp_table) + bytes([0xF4])
+    (tmp_path / "kernel").write_bytes(multiboot_elf(code))
+    log = boot(request, monkeypatch, tmp_path, tmp_path / "kernel")
+    write_rip = 0x100000 + 52 + 32 + 12 + 5
+    log.failed(f"guest write of GPA {mp_table:#x} in the BIOS area at RIP {write_rip:#x}: "
+               "it is read-only (ROM)")
 
 
 def _patched(data, at, fmt, value):

@@ -79,7 +79,7 @@ static uint64_t place_cmdline(const char *given, uint32_t max)
         loader_refuse("the command line is %d bytes; the kernel takes at most %u", n, max);
     memcpy(guest_place("the command line", BOOT_CMDLINE_GPA, (size_t)n + 1), line,
            (size_t)n + 1);
-    kprintf("loader: command line at 0x%lx: %s\n", BOOT_CMDLINE_GPA, line);
+    kprintf("loader: command line at 0x%lx: \"%s\"\n", BOOT_CMDLINE_GPA, line);
     return BOOT_CMDLINE_GPA;
 }
 

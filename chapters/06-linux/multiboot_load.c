@@ -78,7 +78,7 @@ bool multiboot_load(struct blob k, struct blob initrd, const char *cmdline,
     const char *line = cmdline ? cmdline : "";
     size_t len = strlen(line) + 1;
     memcpy(guest_place("the command line", BOOT_CMDLINE_GPA, len), line, len);
-    kprintf("loader: multiboot information at 0x%lx, command line at 0x%lx: %s\n",
+    kprintf("loader: multiboot information at 0x%lx, command line at 0x%lx: \"%s\"\n",
             BOOT_INFO_GPA, BOOT_CMDLINE_GPA, line);
 
     /* The one module (the initrd), page-aligned after the kernel, as GRUB
