@@ -22,7 +22,6 @@
 #include "exits/exits.h"
 #include "host_timer.h"
 #include "measure.h"
-#include "test_device.h"
 #include "uart.h"
 #include "virtio_blk.h"
 #include "virtio_console.h"
@@ -113,7 +112,6 @@ noreturn void chapter_main(const struct boot_info *info)
     ept_init(&ept, caps & EPT_CAP_PDE_2MB, caps & EPT_CAP_PDPTE_1GB);
     uint64_t ram_size = chapter_size_option(info, "guest_mem", GUEST_RAM_DEFAULT);
     struct guest_start start = guest_load(info, &ept, ram_size);
-    mmio_register(&test_device);
     attach_virtio_devices(info);
     vpc_init(&vcpu);
     uint64_t eptp = ept_pointer(&ept, caps & EPT_CAP_ACCESSED_DIRTY);
