@@ -34,7 +34,7 @@
 
 /* EPT needs "enable EPT", and the EPTP this chapter builds (ept_pointer)
  * a 4-level walk and write-back paging structures, as IA32_VMX_EPT_VPID_CAP
- * must say; a real-mode guest needs "unrestricted guest". */
+ * must say; a guest with paging off needs "unrestricted guest". */
 static void require_ept_and_unrestricted_guest(void)
 {
     if (!controls_available(CONTROLS_SECONDARY_PROCESSOR_BASED, PROC2_ENABLE_EPT))
@@ -45,7 +45,7 @@ static void require_ept_and_unrestricted_guest(void)
     if (!(caps & EPT_CAP_MEMORY_TYPE_WB))
         run_fail("EPT: IA32_VMX_EPT_VPID_CAP offers no write-back paging structures");
     if (!controls_available(CONTROLS_SECONDARY_PROCESSOR_BASED, PROC2_UNRESTRICTED_GUEST))
-        run_fail("no unrestricted guest: chapter %d starts its guest in real mode, which "
+        run_fail("no unrestricted guest: chapter %d starts kernels with paging off, which "
                  "needs the \"unrestricted guest\" control", CHAPTER_NUMBER);
 }
 
