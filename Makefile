@@ -232,6 +232,8 @@ images: $(BUILD)/guests/pcprobe.elf
 # user's cache, rebuilt only when an input changes.
 linux: | deps-linux
 	@$(PYTHON) tools/build_linux.py
+# Chapter 6 boots it by default (chapters/06-linux/modules).
+images: linux
 
 # The baseline chapter 6 is measured against: Bochs's instructions from the
 # kernel's entry to the shell prompt, the kernel booted natively by GRUB.
