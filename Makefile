@@ -323,8 +323,10 @@ doctor:
 
 # The suite's results also grade the solution: every lab of every chapter
 # must score full marks (tools/grade.py reads them; nothing boots twice).
+# loadgroup: tests marked xdist_group (chapter 6's Linux boots) share one
+# worker, so that its module-scoped boots happen once.
 test: images linux | deps-test
-	$(PYTHON) -m pytest -n 2 tests --junitxml=$(BUILD)/test-results.xml
+	$(PYTHON) -m pytest -n 2 --dist loadgroup tests --junitxml=$(BUILD)/test-results.xml
 	@$(PYTHON) tools/grade.py --results $(BUILD)/test-results.xml --require-full
 
 # A plain directory outside the repository (see docs/lecturers.md for why
