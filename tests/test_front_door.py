@@ -5,7 +5,9 @@ on PASS only; options reach the hypervisor intact or are refused before
 anything boots; Ctrl-C leaves no emulator behind."""
 import fcntl
 import os
+import pty
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -519,3 +521,44 @@ def test_interact_passes_keys_and_ends_on_ctrl_bracket(tmp_path):
     finally:
         os.close(master)
         os.close(terminal)
+
+
+def test_make_run_on_a_terminal_types_into_the_guest_until_ctrl_bracket():
+    """make run CHAPTER=6 on a terminal: a hint line, the terminal raw
+    while the guest runs (no local echo: the guest echoes), Ctrl-] ends
+    the run (130, which make reports), the terminal's mode restored."""
+    with run_directories():
+        pid, terminal = pty.fork()
+        if pid == 0:  # the child: make on the pty's slave end
+            os.chdir(ROOT)
+            os.execvp("make", ["make", "-s", "run", "CHAPTER=6", "EMU=bochs"])
+        before = termios.tcgetattr(terminal)
+        out, during = b"", None
+        deadline = time.monotonic() + 120
+        try:
+            while time.monotonic() < deadline:
+                ready, _, _ = select.select([terminal], [], [], 0.1)
+                try:
+                    data = os.read(terminal, 4096) if ready else b""
+                except OSError:  # EIO: make and the launcher are gone
+                    break
+                if ready and not data:
+                    break
+                out += data
+                if during is None and b"ends the run" in out:
+                    time.sleep(0.3)
+                    during = termios.tcgetattr(terminal)
+                    os.write(terminal, b"\x1d")
+            after = termios.tcgetattr(terminal)
+        finally:
+            _, status = os.waitpid(pid, 0)
+            os.close(terminal)
+    lines = out.decode(errors="replace").replace("\r", "").splitlines()
+    assert ("stepvisor: what you type goes to the guest's serial console (Ctrl-C too); "
+            "Ctrl-] ends the run") in lines, lines
+    assert during is not None and not during[3] & (termios.ECHO | termios.ICANON | termios.ISIG)
+    assert "stepvisor: stopped by Ctrl-]; the emulator was killed" in lines, lines
+    assert os.waitstatus_to_exitcode(status) == 2  # make's, for the launcher's 130
+    assert any(re.fullmatch(r"make(\[\d+\])?: \*\*\* \[Makefile:\d+: run\] Error 130", line)
+               for line in lines), lines
+    assert after == before
