@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* KVM_EXIT_HLT: without an in-kernel interrupt controller, KVM hands a
  * HLT to the VMM, with RIP already past it. A HLT at a rewritten VMCALL
- * is a hypercall (hypercall_sites.c). Otherwise: nothing in this chapter
- * sends the guest an interrupt, so with interrupts enabled the guest
- * simply continues; with kvm_run's if_flag 0 nothing could wake it: that
- * is how a guest says it is finished or stuck, so it ends, by name. */
+ * is a hypercall (hypercall_sites.c). Otherwise, with interrupts enabled,
+ * the guest sleeps until the virtual PC interrupts it (events_sleep), as
+ * in chapter 5; with kvm_run's if_flag 0 nothing could wake it: that is
+ * how a guest says it is finished or stuck, so it ends, by name. */
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include "exit_log.h"
+#include "events.h"
 #include "exits.h"
 #include "guest_memory.h"
 #include "hypercall_sites.h"
@@ -35,7 +35,5 @@ enum exit_action handle_hlt(struct vcpu *v)
         vcpu_dump_registers(v);
         return vcpu_end(v, false, "guest halted with interrupts disabled");
     }
-    exit_log("hlt: vcpu %u halted; no interrupt will wake it, so it continues after the "
-             "HLT\n", v->id);
-    return EXIT_RESUME;
+    return events_sleep(v);
 }
