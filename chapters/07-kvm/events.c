@@ -37,7 +37,7 @@
 
 static timer_t kick;
 static uint64_t kick_at = VPC_NEVER; /* the deadline the kick is armed for */
-static uint64_t extint_delivered, lapic_delivered, nmis, sleeps, kicks_armed;
+static uint64_t extint_delivered, lapic_delivered, nmis, sleeps, kicks_armed, steps_started;
 
 /* The interrupt the CPU's INTR would see: ExtINT from the 8259s through
  * LINT0, or the local APIC's highest IRR vector above its PPR. */
@@ -91,6 +91,29 @@ static void arm_kick(uint64_t at)
     kicks_armed++;
 }
 
+/* A request in the IRR that only the TPR holds back. */
+static bool held_by_tpr(void)
+{
+    uint32_t tpr = vpc.lapic.tpr;
+    vpc.lapic.tpr = 0;
+    bool held = tpr && lapic_deliverable(&vpc.lapic) >= 0;
+    vpc.lapic.tpr = tpr;
+    return held;
+}
+
+static void single_step(struct vcpu *v, bool on)
+{
+    static bool stepping;
+    if (on == stepping)
+        return;
+    struct kvm_guest_debug debug = {.control = on ? KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP
+                                                  : 0};
+    if (ioctl(v->fd, KVM_SET_GUEST_DEBUG, &debug) < 0)
+        run_fail("KVM_SET_GUEST_DEBUG: %s", strerror(errno));
+    stepping = on;
+    steps_started += on;
+}
+
 void events_after_exit(struct vcpu *v)
 {
     if (v == vpc.vcpu && v->run->cr8 != vpc.lapic.tpr >> CR8_SHIFT)
@@ -126,6 +149,7 @@ void events_deliver(struct vcpu *v)
     }
     r->request_interrupt_window = waits;
     /* END LAB kvm-inject */
+    single_step(v, (waits && !r->ready_for_interrupt_injection) || held_by_tpr());
     r->cr8 = vpc.lapic.tpr >> CR8_SHIFT; /* KVM_RUN loads it into the guest's CR8 */
     arm_kick(vpc_next_deadline());
 }
@@ -191,7 +215,7 @@ enum exit_action events_sleep(struct vcpu *v)
 void events_print_summary(void)
 {
     kprintf("events: KVM_INTERRUPT %lu time(s) (%lu from the 8259s, %lu from the local "
-            "APIC), KVM_NMI %lu; %lu HLT(s) slept; the kick armed %lu time(s)\n",
-            extint_delivered + lapic_delivered, extint_delivered, lapic_delivered, nmis,
-            sleeps, kicks_armed);
+            "APIC), KVM_NMI %lu; %lu HLT(s) slept; the kick armed %lu time(s); single-stepped %lu "
+            "time(s)\n", extint_delivered + lapic_delivered, extint_delivered, lapic_delivered,
+            nmis, sleeps, kicks_armed, steps_started);
 }

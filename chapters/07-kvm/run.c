@@ -29,6 +29,8 @@ static const exit_handler handlers[KVM_EXIT_REASON_COUNT] = {
     [KVM_EXIT_FAIL_ENTRY] = handle_fail_entry,
     [KVM_EXIT_INTERNAL_ERROR] = handle_internal_error,
     [KVM_EXIT_IRQ_WINDOW_OPEN] = handle_irq_window,
+    [KVM_EXIT_SET_TPR] = handle_irq_window,
+    [KVM_EXIT_DEBUG] = handle_irq_window,
     [KVM_EXIT_X86_RDMSR] = handle_rdmsr,
     [KVM_EXIT_X86_WRMSR] = handle_wrmsr,
 };

@@ -21,6 +21,8 @@
  * a halted guest really waits. */
 #include "vpc.h"
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include "cpu.h"
@@ -59,6 +61,22 @@ static uint64_t tsc_of_pit_clock(uint64_t clock)
     return clock / PIT_HZ * vpc.tsc_hz + (clock % PIT_HZ * vpc.tsc_hz + PIT_HZ - 1) / PIT_HZ;
 }
 
+/* The guest's time is the host's: while its vCPU thread waits for a CPU,
+ * the guest's clock runs on and its timers come late (chapter 5's virtual
+ * time hid that). Once the guest programs these devices, the thread takes
+ * the lowest real-time priority (SCHED_FIFO, as libvirt's <vcpusched>
+ * can), so other processes cannot delay it; without the privilege it runs
+ * on as it was. */
+static void realtime(void)
+{
+    static bool asked;
+    struct sched_param lowest = {.sched_priority = sched_get_priority_min(SCHED_FIFO)};
+    if (!asked && pthread_setschedparam(pthread_self(), SCHED_FIFO, &lowest))
+        kprintf("vpc: no real-time priority for the vCPU thread: its timers may come "
+                "late when the host is busy\n");
+    asked = true;
+}
+
 bool vpc_port_claimed(uint16_t port)
 {
     return port == PIC_MASTER_COMMAND || port == PIC_MASTER_DATA ||
@@ -75,6 +93,7 @@ uint8_t vpc_port_in(uint16_t port)
 
 void vpc_port_out(uint16_t port, uint8_t value)
 {
+    realtime();
     if (IS_PIC_PORT(port))
         pic_write(&vpc.pic, port, value);
     else
@@ -121,6 +140,7 @@ static void lapic_mmio_write(struct mmio_device *d, uint64_t offset, unsigned si
     (void)d;
     if (!vpc.lapic.enabled || size != REGISTER_SIZE || offset % REGISTER_ALIGNMENT)
         return;
+    realtime();
     lapic_advance(&vpc.lapic, vpc_now());
     lapic_write(&vpc.lapic, (uint32_t)offset, (uint32_t)value, vpc_now());
 }
