@@ -39,7 +39,7 @@ struct vcpu {
     uint64_t exits;            /**< returns from KVM_RUN to this process */
     uint64_t exit_counts[KVM_EXIT_REASON_COUNT];
     uint64_t exit_ns[KVM_EXIT_REASON_COUNT]; /**< time in this process per reason */
-    uint64_t vmx_instructions; /**< VMX instructions answered with #UD */
+    uint64_t raised[2];        /**< INT3s, VMX instructions KVM left to us (#BP, #UD) */
     int64_t deadline_ns;       /**< CLOCK_MONOTONIC at which the run ends */
     bool guest_ok;             /**< the guest ended the way it should */
     char outcome[OUTCOME_MAX]; /**< how the guest ended, in words */
