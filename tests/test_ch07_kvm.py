@@ -269,7 +269,7 @@ def test_an_idle_tick_costs_2_exits_to_user_space(kvm):
     exit (the vector goes in with the next KVM_RUN), as chapter 5's
     injection rides on its VM entry."""
     log = kvm("irq")
-    log.has("  idle (HLT), per tick   102400 bytes     200 exits       2.0 per KiB")
+    log.has("  idle (HLT), per tick 102400 bytes     200 exits       2.0 per KiB")
 
 
 def test_chapter_5s_exceptions_where_kvm_leaves_two_to_the_vmm(kvm):
