@@ -29,6 +29,7 @@ extern char vm_exit_entry[]; /* vmentry.asm */
 #define DR7_RESET_VALUE 0x400ull
 #define REAL_MODE_LIMIT 0xFFFFu        /* 64 KiB segments */
 #define REAL_MODE_IVT_LIMIT 0x3FFu     /* 256 four-byte vectors */
+#define FLAT_LIMIT 0xFFFFFFFFu         /* 4 GiB segments, G = 1 */
 #define BITMAP_ALL_ONES 0xFF
 #define PAT_POWER_UP_VALUE 0x0007040600070406ull /* WB, WT, UC-, UC, twice */
 
@@ -65,42 +66,60 @@ static void guest_segment(uint32_t selector_field, uint16_t selector, uint64_t b
 
 void vmcs_setup_guest_state(const struct guest_start *start)
 {
-    /* Real mode: paging and protection off, as after a reset. Unrestricted
-     * guest lets CR0.PE and CR0.PG be 0; the other VMX-fixed bits stay. */
+    /* CR0 and CR4 as the loader leaves them, which the guest reads from the
+     * shadows; the real registers add what VMX fixes. Unrestricted guest
+     * lets CR0.PE and CR0.PG be 0 ("Unrestricted Guests"). */
+    bool protected = start->mode != GUEST_REAL, long_mode = start->mode == GUEST_LONG64;
+    uint64_t cr0 = CR0_ET | (protected ? CR0_PE : 0) | (long_mode ? CR0_PG : 0);
+    uint64_t cr4 = long_mode ? CR4_PAE : 0;
     uint64_t cr0_fixed0 = rdmsr(IA32_VMX_CR0_FIXED0) & ~(CR0_PE | CR0_PG);
-    vmcs_write(GUEST_CR0, apply_fixed_bits(CR0_ET, cr0_fixed0, rdmsr(IA32_VMX_CR0_FIXED1)));
-    vmcs_write(GUEST_CR3, 0);
+    vmcs_write(GUEST_CR0, apply_fixed_bits(cr0, cr0_fixed0, rdmsr(IA32_VMX_CR0_FIXED1)));
+    vmcs_write(CR0_READ_SHADOW, cr0);
+    vmcs_write(GUEST_CR3, start->cr3);
     vmcs_write(GUEST_CR4,
-               apply_fixed_bits(0, rdmsr(IA32_VMX_CR4_FIXED0), rdmsr(IA32_VMX_CR4_FIXED1)));
+               apply_fixed_bits(cr4, rdmsr(IA32_VMX_CR4_FIXED0), rdmsr(IA32_VMX_CR4_FIXED1)));
+    vmcs_write(CR4_READ_SHADOW, cr4);
     vmcs_write(GUEST_DR7, DR7_RESET_VALUE);
     vmcs_write(GUEST_RSP, start->rsp);
     vmcs_write(GUEST_RIP, start->rip);
     vmcs_write(GUEST_RFLAGS, RFLAGS_RESERVED_1); /* interrupts off */
 
-    /* Real-mode segments: selector 0, base 0, 64 KiB, present, DPL 0. */
-    const uint32_t code = AR_TYPE_CODE | AR_TYPE_CODE_READABLE | AR_TYPE_ACCESSED |
-                          AR_S | AR_P;
-    const uint32_t data = AR_TYPE_DATA_WRITABLE | AR_TYPE_ACCESSED | AR_S | AR_P;
-    guest_segment(GUEST_CS_SELECTOR, 0, 0, REAL_MODE_LIMIT, code);
-    guest_segment(GUEST_SS_SELECTOR, 0, 0, REAL_MODE_LIMIT, data);
-    guest_segment(GUEST_DS_SELECTOR, 0, 0, REAL_MODE_LIMIT, data);
-    guest_segment(GUEST_ES_SELECTOR, 0, 0, REAL_MODE_LIMIT, data);
-    guest_segment(GUEST_FS_SELECTOR, 0, 0, REAL_MODE_LIMIT, data);
-    guest_segment(GUEST_GS_SELECTOR, 0, 0, REAL_MODE_LIMIT, data);
+    /* Real mode: selector 0, base 0, 64 KiB. Otherwise the loader's flat
+     * 4 GiB segments, as its GDT describes them (32-bit code, or 64-bit
+     * code with L set and D clear, "Segment Descriptors"). */
+    uint32_t code = AR_TYPE_CODE | AR_TYPE_CODE_READABLE | AR_TYPE_ACCESSED | AR_S | AR_P;
+    uint32_t data = AR_TYPE_DATA_WRITABLE | AR_TYPE_ACCESSED | AR_S | AR_P;
+    uint32_t limit = REAL_MODE_LIMIT;
+    if (protected) {
+        code |= AR_G | (long_mode ? AR_L : AR_DB);
+        data |= AR_G | AR_DB;
+        limit = FLAT_LIMIT;
+    }
+    guest_segment(GUEST_CS_SELECTOR, start->cs, 0, limit, code);
+    guest_segment(GUEST_SS_SELECTOR, start->ds, 0, limit, data);
+    guest_segment(GUEST_DS_SELECTOR, start->ds, 0, limit, data);
+    guest_segment(GUEST_ES_SELECTOR, start->ds, 0, limit, data);
+    guest_segment(GUEST_FS_SELECTOR, start->ds, 0, limit, data);
+    guest_segment(GUEST_GS_SELECTOR, start->ds, 0, limit, data);
     guest_segment(GUEST_LDTR_SELECTOR, 0, 0, 0, AR_UNUSABLE);
-    /* VM entry wants a usable busy TSS even in real mode, where it is unused. */
+    /* VM entry wants a usable busy TSS even where the guest has none yet. */
     guest_segment(GUEST_TR_SELECTOR, 0, 0, REAL_MODE_LIMIT, AR_TYPE_TSS_BUSY_32 | AR_P);
 
-    vmcs_write(GUEST_GDTR_BASE, 0);
-    vmcs_write(GUEST_GDTR_LIMIT, REAL_MODE_LIMIT);
-    vmcs_write(GUEST_IDTR_BASE, 0); /* the real-mode interrupt vector table */
-    vmcs_write(GUEST_IDTR_LIMIT, REAL_MODE_IVT_LIMIT);
+    vmcs_write(GUEST_GDTR_BASE, protected ? start->gdt_base : 0);
+    vmcs_write(GUEST_GDTR_LIMIT, protected ? start->gdt_limit : REAL_MODE_LIMIT);
+    /* Real mode: the interrupt vector table; else no IDT until the kernel's. */
+    vmcs_write(GUEST_IDTR_BASE, 0);
+    vmcs_write(GUEST_IDTR_LIMIT, protected ? 0 : REAL_MODE_IVT_LIMIT);
 
     vmcs_write(GUEST_IA32_DEBUGCTL, 0);
     vmcs_write(GUEST_IA32_SYSENTER_CS, 0);
     vmcs_write(GUEST_IA32_SYSENTER_ESP, 0);
     vmcs_write(GUEST_IA32_SYSENTER_EIP, 0);
-    vmcs_write(GUEST_IA32_EFER, 0); /* long mode is the guest's to enable */
+    /* IA-32e mode: EFER.LME and LMA, which "load IA32_EFER" loads, and the
+     * VM-entry control "IA-32e mode guest" that must match LMA. */
+    vmcs_write(GUEST_IA32_EFER, long_mode ? EFER_LME | EFER_LMA : 0);
+    if (long_mode)
+        vmcs_write(VM_ENTRY_CONTROLS, vmcs_read(VM_ENTRY_CONTROLS) | ENTRY_IA_32E_MODE_GUEST);
 
     vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
     vmcs_write(GUEST_INTERRUPTIBILITY_STATE, 0);
