@@ -241,6 +241,24 @@ $(BUILD)/guests/pcprobe.elf: $(PCPROBE_OBJS) guests/pcprobe/linker.ld
 		-T guests/pcprobe/linker.ld -o $@ $(PCPROBE_OBJS)
 images: $(BUILD)/guests/pcprobe.elf
 
+# The CPU probe kernel (guests/cpuprobe/): chapter 6's CPU policy from the
+# inside (tests/test_ch06_cpu.py); COM1 output from the multiboot kernel's serial.c.
+CPUPROBE_OBJS := $(BUILD)/guests/cpuprobe/entry.o $(BUILD)/guests/cpuprobe/cpuprobe.o \
+	$(BUILD)/guests/multiboot/serial.o
+$(BUILD)/guests/cpuprobe/%.o: guests/cpuprobe/%.c | deps-build
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(MB_GUEST_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/guests/cpuprobe/entry.o: guests/cpuprobe/entry.asm | deps-build
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f elf32 -Werror $< -o $@
+$(BUILD)/guests/cpuprobe.elf: $(CPUPROBE_OBJS) guests/cpuprobe/linker.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) -m elf_i386 --fatal-warnings -nostdlib -static -z max-page-size=0x1000 \
+		-T guests/cpuprobe/linker.ld -o $@ $(CPUPROBE_OBJS)
+images: $(BUILD)/guests/cpuprobe.elf
+
 # The Linux guest (guests/linux/): Debian's kernel source, tinyconfig plus
 # a fragment, and a busybox initramfs; cached in build/linux/ and in the
 # user's cache, rebuilt only when an input changes.
