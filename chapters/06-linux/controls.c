@@ -112,12 +112,10 @@ const char *control_name(enum control_group group, unsigned bit)
         if (c == EXIT_ACKNOWLEDGE_INTERRUPT_ON_EXIT) return "acknowledge interrupt on exit";
         if (c == EXIT_SAVE_IA32_EFER) return "save IA32_EFER";
         if (c == EXIT_LOAD_IA32_EFER) return "load IA32_EFER";
-        if (c == EXIT_SAVE_DEBUG_CONTROLS) return "save debug controls";
         break;
     case CONTROLS_VM_ENTRY:
         if (c == ENTRY_IA_32E_MODE_GUEST) return "IA-32e mode guest";
         if (c == ENTRY_LOAD_IA32_EFER) return "load IA32_EFER";
-        if (c == ENTRY_LOAD_DEBUG_CONTROLS) return "load debug controls";
         break;
     case CONTROL_GROUPS:
         break;
