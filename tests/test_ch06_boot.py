@@ -16,6 +16,8 @@ from conftest import Log, _artifact_dir
 CHAPTER = "06-linux"
 MBCHECK = stepvisor.BUILD / "guests" / "mbcheck.elf"
 BZIMAGE = stepvisor.BUILD / "linux" / "bzImage"
+VMLINUX = stepvisor.BUILD / "linux" / "vmlinux"
+INITRAMFS = stepvisor.BUILD / "linux" / "initramfs.cpio"
 DISK = stepvisor.BUILD / "guests" / "disk.img"
 GUEST_MEM_MIB = 128  # small: guest RAM is zeroed at boot, which costs Bochs time
 TIMEOUT = 120
@@ -32,15 +34,23 @@ def fnv1a(data):
     return h
 
 
-def elf32_loads(data):
-    """(file offset of the program header, p_paddr, p_memsz) of each PT_LOAD."""
-    entry, phoff = struct.unpack_from("<II", data, 24)
-    phentsize, phnum = struct.unpack_from("<HH", data, 42)
+def elf_loads(data):
+    """The entry point and (file offset of the program header, p_paddr,
+    p_memsz) of each PT_LOAD, for ELF32 and ELF64."""
+    if data[4] == 2:  # ELFCLASS64
+        entry, phoff = struct.unpack_from("<QQ", data, 24)
+        phentsize, phnum = struct.unpack_from("<HH", data, 54)
+        phdr, fields = "<IIQQQQQ", (0, 4, 6)  # p_type, p_paddr, p_memsz
+    else:
+        entry, phoff = struct.unpack_from("<II", data, 24)
+        phentsize, phnum = struct.unpack_from("<HH", data, 42)
+        phdr, fields = "<6I", (0, 3, 5)
     out = []
     for i in range(phnum):
         at = phoff + i * phentsize
-        p_type, _, _, paddr, _, memsz = struct.unpack_from("<6I", data, at)
-        if p_type == PT_LOAD:
+        values = struct.unpack_from(phdr, data, at)
+        p_type, paddr, memsz = (values[f] for f in fields)
+        if p_type == PT_LOAD and memsz:
             out.append((at, paddr, memsz))
     return entry, out
 
@@ -57,7 +67,7 @@ def boot(request, monkeypatch, tmp_path, kernel, initrd=None, cmdline=None):
         (tmp_path / "cmdline").write_text(cmdline + "\n")
         mods.append((tmp_path / "cmdline", "cmdline"))
     mods.append((DISK, "disk.img"))
-    monkeypatch.setattr(stepvisor, "module_entries", lambda chapter: mods)
+    monkeypatch.setattr(stepvisor, "module_entries", lambda chapter, guest=None: mods)
     r = stepvisor.run_bochs(CHAPTER, f"guest_mem={GUEST_MEM_MIB}M",
                             workdir=_artifact_dir(request, "bochs"), timeout=TIMEOUT)
     log = Log(r)
@@ -68,7 +78,7 @@ def boot(request, monkeypatch, tmp_path, kernel, initrd=None, cmdline=None):
 
 def test_multiboot_check_kernel_passes_under_chapter_6(request, monkeypatch, tmp_path):
     data = MBCHECK.read_bytes()
-    entry, loads = elf32_loads(data)
+    entry, loads = elf_loads(data)
     kernel_end = max(paddr + memsz for _, paddr, memsz in loads)
     module_at = (kernel_end + PAGE - 1) // PAGE * PAGE
     cmdline = f"mbcheck module_bytes={len(MODULE)} module_fnv1a={fnv1a(MODULE):#x}"
@@ -101,6 +111,48 @@ def test_multiboot_check_kernel_passes_under_chapter_6(request, monkeypatch, tmp
         "mbcheck: all 23 checks passed",
     ])
     assert not [line for line in log.lines if "FAILED" in line]
+    log.passed()
+
+
+def test_vmlinux_boots_in_64_bit_mode_with_its_boot_params(request, monkeypatch, tmp_path):
+    """The fast path: vmlinux's segments at their physical addresses, the
+    kernel entered at startup_64 in 64-bit mode. What Linux prints of its
+    boot_params shows each field arrived: the command line (the devices
+    before its "--", whose rest goes to init), the e820 map, the initramfs,
+    and the MP table in the BIOS area. Init is busybox's reboot -f: the
+    i8042's reset line ends the run."""
+    data = VMLINUX.read_bytes()
+    initrd = INITRAMFS.read_bytes()
+    entry, loads = elf_loads(data)
+    ram_end = GUEST_MEM_MIB << 20
+    initrd_at = (ram_end - len(initrd)) // PAGE * PAGE
+    devices = "virtio_mmio.device=4K@0xfe010000:10 virtio_mmio.device=4K@0xfe011000:11"
+    cmdline = f"console=ttyS0 rdinit=/sbin/reboot {devices} -- -f"
+    log = boot(request, monkeypatch, tmp_path, VMLINUX, initrd,
+               "console=ttyS0 rdinit=/sbin/reboot -- -f")
+    log.has_in_order([
+        f"loader: vmlinux, ELF64, {len(data)} bytes: the kernel without its decompressor",
+        f'loader: command line at 0x9000: "{cmdline}"',
+        f"loader: initramfs, {len(initrd)} bytes, at {initrd_at:#x}",
+        "loader: boot_params at 0x8000",
+        f"loader: entering the kernel at {entry:#x} in 64-bit mode",
+        f"Command line: {cmdline}",
+        "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable",
+        "BIOS-e820: [mem 0x000000000009fc00-0x00000000000fffff] reserved",
+        f"BIOS-e820: [mem 0x0000000000100000-{ram_end - 1:#018x}] usable",
+        "found SMP MP-table at [mem 0x000f0000-0x000f000f]",
+        f"RAMDISK: [mem {initrd_at:#010x}-{ram_end - 1:#010x}]",
+        "MPTABLE: OEM ID: STEPVISR",
+        "MPTABLE: Product ID: stepvisor PC",
+        "MPTABLE: APIC at: 0xFEE00000",
+        "IOAPIC[0]: apic_id 1, version 17, address 0xfec00000, GSI 0-23",
+        f"Freeing initrd memory: {(len(initrd) + PAGE - 1) // PAGE * 4}K",
+        "Run /sbin/reboot as init process",
+        "reboot: Restarting system",
+    ])
+    for _, paddr, memsz in loads:
+        prefix = f"loader: vmlinux segment at {paddr:#x}-{paddr + memsz:#x}, "
+        assert any(line.startswith(prefix) for line in log.lines), prefix
     log.passed()
 
 
@@ -155,7 +207,7 @@ def _bzimage_truncated(data):
 
 
 def _first_segment_at(data, paddr):
-    _, loads = elf32_loads(data)
+    _, loads = elf_loads(data)
     at, _, memsz = loads[0]
     return _patched(data, at + 12, "<I", paddr), memsz
 

@@ -137,7 +137,7 @@ size_t mptable_write(uint8_t *buf, uint32_t gpa)
                                    .length = (uint16_t)(sizeof *h + t.size),
                                    .spec_rev = MP_SPEC_REV, .entry_count = t.count,
                                    .lapic_address = (uint32_t)LAPIC_DEFAULT_BASE};
-    memcpy(h->oem_id, "STEPVSR ", sizeof h->oem_id);
+    memcpy(h->oem_id, "STEPVISR", sizeof h->oem_id);
     memcpy(h->product_id, "stepvisor PC", sizeof h->product_id);
     memcpy(h + 1, t.entries, t.size);
     h->checksum = checksum(h, h->length);
