@@ -22,6 +22,7 @@
 #include "exits/exits.h"
 #include "host_timer.h"
 #include "measure.h"
+#include "pc_ports.h"
 #include "uart.h"
 #include "virtio_blk.h"
 #include "virtio_console.h"
@@ -85,6 +86,7 @@ static void print_device_summary(const struct vcpu *v)
     events_print_summary(v);
     virtual_time_print_summary(v);
     vpc_print_summary();
+    pc_ports_print_summary();
     host_timer_print_summary();
 }
 
@@ -114,6 +116,7 @@ noreturn void chapter_main(const struct boot_info *info)
     struct guest_start start = guest_load(info, &ept, ram_size);
     attach_virtio_devices(info);
     vpc_init(&vcpu);
+    pc_ports_init(ram_size);
     uint64_t eptp = ept_pointer(&ept, caps & EPT_CAP_ACCESSED_DIRTY);
 
     vmcs_create();

@@ -40,9 +40,13 @@ struct guest_start {
 
 /** Allocates a VMCS region, VMCLEARs it and makes it current (VMPTRLD). */
 uint64_t vmcs_create(void);
-/** VM-execution, VM-exit and VM-entry control fields; false if the CPU
- *  cannot give a control this chapter needs (each is named). */
+/** VM-execution, VM-exit and VM-entry control fields, the MSR bitmaps and
+ *  areas (msr_policy.c); false if the CPU cannot give a control this
+ *  chapter needs (each is named). Before vmcs_setup_host_state: it turns
+ *  on the host's CR4.OSXSAVE (exits/xsetbv.c). */
 bool vmcs_setup_controls(struct vcpu *v, uint64_t eptp);
+/** The guest's value of an MSR the MSR areas switch, or NULL. */
+uint64_t *vmcs_guest_msr_slot(uint32_t msr);
 /** Host-state area: the hypervisor as it runs now. */
 void vmcs_setup_host_state(void);
 /** Guest-state area: the CPU as start says the loader left it. */
