@@ -223,11 +223,31 @@ $(BUILD)/guests/mbcheck.elf: $(MB_GUEST_OBJS) guests/multiboot/linker.ld
 		-T guests/multiboot/linker.ld -o $@ $(MB_GUEST_OBJS)
 images: $(BUILD)/guests/mbcheck.elf
 
+# The PC probe kernel (guests/pcprobe/): chapter 6's devices, one probe per
+# word of its command line; COM1 output from the multiboot kernel's serial.c.
+PCPROBE_OBJS := $(BUILD)/guests/pcprobe/entry.o $(BUILD)/guests/pcprobe/pcprobe.o \
+	$(BUILD)/guests/multiboot/serial.o
+$(BUILD)/guests/pcprobe/%.o: guests/pcprobe/%.c | deps-build
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(MB_GUEST_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/guests/pcprobe/entry.o: guests/pcprobe/entry.asm | deps-build
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f elf32 -Werror $< -o $@
+$(BUILD)/guests/pcprobe.elf: $(PCPROBE_OBJS) guests/pcprobe/linker.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) -m elf_i386 --fatal-warnings -nostdlib -static -z max-page-size=0x1000 \
+		-T guests/pcprobe/linker.ld -o $@ $(PCPROBE_OBJS)
+images: $(BUILD)/guests/pcprobe.elf
+
 # The Linux guest (guests/linux/): Debian's kernel source, tinyconfig plus
 # a fragment, and a busybox initramfs; cached in build/linux/ and in the
 # user's cache, rebuilt only when an input changes.
 linux: | deps-linux
 	@$(PYTHON) tools/build_linux.py
+# Chapter 6 boots it by default (chapters/06-linux/modules).
+images: linux
 
 # The baseline chapter 6 is measured against: Bochs's instructions from the
 # kernel's entry to the shell prompt, the kernel booted natively by GRUB.

@@ -256,9 +256,11 @@ def guest_modules(entries, guest):
 
 HOST_PROGRAM = "stepvisor-kvm"
 KVM_DEVICE = Path("/dev/kvm")
-# CMDLINE= picks the guest: chapter 4's (with its disk) or the two-vCPU one.
+# CMDLINE= picks the guest: chapter 4's (with its disk), the two-vCPU one,
+# or chapter 5's (its interrupts and timers from the VMM's own devices).
 HOST_GUESTS = {"": ["guests/guest_io.bin", "guests/disk.img"],
-               "smp": ["--smp", "guests/kvm_smp.bin"]}
+               "smp": ["--smp", "guests/kvm_smp.bin"],
+               "irq": ["guests/guest_irq.bin", "guests/disk.img"]}
 
 
 def is_host_chapter(chapter):
@@ -1070,8 +1072,8 @@ def cmd_run_host(chapter, args):
         raise Refused(f"chapter {chapter} runs on /dev/kvm itself: EMU= does not apply")
     timeout = check_timeout(args.timeout if args.timeout is not None else DEFAULT_TIMEOUT)
     if args.cmdline not in HOST_GUESTS:
-        raise Refused(f"chapter {chapter} takes CMDLINE= empty (chapter 4's guest) or "
-                      f"'smp' (two vCPUs), not {args.cmdline!r}")
+        raise Refused(f"chapter {chapter} takes CMDLINE= empty (chapter 4's guest), "
+                      f"'smp' (two vCPUs) or 'irq' (chapter 5's guest), not {args.cmdline!r}")
     why = "a user-space VMM, no emulator"
     if not os.access(KVM_DEVICE, os.R_OK | os.W_OK):
         why = f"{KVM_DEVICE} is not usable by this user: the VMM will say why"

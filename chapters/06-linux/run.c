@@ -34,6 +34,9 @@ static const exit_handler handlers[EXIT_REASON_COUNT] = {
     [EXIT_REASON_EPT_MISCONFIGURATION] = handle_ept_misconfiguration,
     [EXIT_REASON_INVD] = handle_invd,
     [EXIT_REASON_XSETBV] = handle_xsetbv,
+    [EXIT_REASON_RDPMC] = handle_rdpmc,
+    [EXIT_REASON_MONITOR] = handle_monitor_mwait,
+    [EXIT_REASON_MWAIT] = handle_monitor_mwait,
     [EXIT_REASON_VMCLEAR] = handle_vmx_instruction,
     [EXIT_REASON_VMLAUNCH] = handle_vmx_instruction,
     [EXIT_REASON_VMPTRLD] = handle_vmx_instruction,
@@ -118,7 +121,7 @@ static __attribute__((noinline)) bool alarm_then_handle(struct vcpu *v, uint64_t
     return handle(v, reason);
 }
 
-bool vm_exit_dispatch(struct vcpu *v)
+static bool dispatch(struct vcpu *v)
 {
     uint64_t reason = vmcs_read(EXIT_REASON);
 
@@ -132,11 +135,24 @@ bool vm_exit_dispatch(struct vcpu *v)
     return handle(v, reason);
 }
 
+/* XCR0 is the one register the VMCS does not switch that guest and host
+ * may hold differently (exits/xsetbv.c). */
+bool vm_exit_dispatch(struct vcpu *v)
+{
+    xcr0_load_host(v);
+    bool resume = dispatch(v);
+    if (resume)
+        xcr0_load_guest(v);
+    return resume;
+}
+
 bool run_guest(struct vcpu *v)
 {
     vcpu_start_clock(v);
     virtual_time_start(v);
+    xcr0_load_guest(v);
     int failed = vm_run(v);
+    xcr0_load_host(v);
     if (failed) {
         /* VMfail: no guest ran. VMfailValid names the reason. */
         const char *insn = v->launched ? "VMRESUME" : "VMLAUNCH";
