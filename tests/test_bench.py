@@ -71,10 +71,15 @@ def test_boot_ticks_from_the_first_guest_instruction_to_the_prompt(tmp_path):
     log = ("loader: bzImage, protocol 2.15\n"
            "loader: first guest instruction at host TSC 300000000\n"
            "guest: stepvisor# \nPASS\n")
-    out = "(0) Breakpoint 1, 0xffffffff8123 in ?? ()\nptime: 1100000123\n<bochs:4> del 1\n"
+    out = ("(0) Breakpoint 1, 0x1000000 in ?? ()\nptime: 380000000\n<bochs:4> del 1\n"
+           "(0) Breakpoint 2, 0xffffffff8123 in ?? ()\nptime: 1100000123\n<bochs:8> del 2\n")
+    assert stepvisor.boot_phases(_run(tmp_path, log, out)) == {
+        "decompression": 80_000_000, "startup_64 to the prompt": 720_000_123,
+        "to the prompt": 800_000_123}
     assert stepvisor.boot_ticks(_run(tmp_path, log, out)) == 800_000_123
     # Either missing: no count rather than a wrong one.
     assert stepvisor.boot_ticks(_run(tmp_path, log, "")) is None
+    assert stepvisor.boot_ticks(_run(tmp_path, log, out.split("(0) Breakpoint 2")[0])) is None
     assert stepvisor.boot_ticks(_run(tmp_path, "PASS\n", out)) is None
     assert stepvisor.boot_ticks(_run(
         tmp_path, "guest: loader: first guest instruction at host TSC 1\n", out)) is None
