@@ -549,7 +549,10 @@ class SerialLine:
             self._log.write(chunk)
             self._log.flush()
             if self.show:
-                self.show(chunk)
+                try:
+                    self.show(chunk)
+                except OSError:  # the terminal or pipe has gone: the log goes on
+                    self.show = None
             with self.changed:
                 self.data += chunk
                 self.changed.notify_all()
