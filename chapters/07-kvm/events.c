@@ -131,7 +131,7 @@ void events_deliver(struct vcpu *v)
         nmis++;
     }
     bool waits = interrupt_waits();
-    /* LAB kvm-inject (30 points): what waits goes in only when kvm_run says
+    /* LAB kvm-inject (25 points): what waits goes in only when kvm_run says
      * the guest can take it: acknowledge it (its vector) and give it to
      * KVM_INTERRUPT. Whatever still waits needs the interrupt window.
      * Graded by: test_ch07_kvm.py::test_chapter_5s_guest_takes_its_interrupts_from_user_space,
