@@ -167,24 +167,25 @@ enum exit_action handle_irq_window(struct vcpu *v)
 }
 
 /* Waits until the guest's TSC reaches deadline; false if the run's own
- * deadline comes first (vcpu_loop then ends the run). */
+ * deadline comes first (slept until then: vcpu_loop then ends the run). */
 static bool wait_until(struct vcpu *v, uint64_t deadline)
 {
     uint64_t now = vpc_now();
     int64_t until = vcpu_now_ns() + (int64_t)tsc_to_ns(deadline > now ? deadline - now : 0);
-    if (until > v->deadline_ns)
-        return false;
-    int64_t sleep_until = until - (int64_t)SPIN_NS;
+    bool in_time = until <= v->deadline_ns;
+    int64_t sleep_until = in_time ? until - (int64_t)SPIN_NS : v->deadline_ns;
     if (sleep_until > vcpu_now_ns()) {
         struct timespec t = {.tv_sec = sleep_until / (int64_t)NS_PER_SECOND,
                              .tv_nsec = sleep_until % (int64_t)NS_PER_SECOND};
         clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, 0); /* a kick may end it early */
     }
-    while (vpc_now() < deadline)
+    while (in_time && vpc_now() < deadline)
         __asm__ volatile("pause");
-    return true;
+    return in_time;
 }
 
+/* It sleeps under the machine's lock: with one vCPU taking interrupts,
+ * nothing else needs the devices meanwhile. */
 enum exit_action events_sleep(struct vcpu *v)
 {
     if (v != vpc.vcpu)
