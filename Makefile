@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # stepvisor: a teaching hypervisor for Intel VT-x.
 #   make run CHAPTER=N [EMU=auto|bochs|qemu] [CMDLINE="scenario=..."]
+#   make run CHAPTER=6 [GUEST=FILE [INITRD=FILE]] [GUEST_CMDLINE="..."]
 #   make test
 # `make help` lists every target and variable; README.md says more.
 
@@ -14,6 +15,12 @@ CMDLINE ?=
 # launcher has the defaults and checks the values.
 TIMEOUT ?=
 MODEL ?=
+# Chapter 6 boots any guest kernel: GUEST= (a bzImage, vmlinux or multiboot
+# ELF), INITRD= (its initramfs or multiboot module), GUEST_CMDLINE= (its
+# command line); the launcher checks them.
+GUEST ?=
+INITRD ?=
+GUEST_CMDLINE ?=
 PYTHON := /usr/bin/python3
 TOOL := $(PYTHON) tools/stepvisor.py
 BUILD := build
@@ -48,6 +55,8 @@ all: images
 help:
 	@echo "targets (CHAPTER=N picks a chapter: 1, 01 or 01-vmxon; default the last):"
 	@echo "  make run CHAPTER=N    build chapter N and boot it; exits 0 on PASS (see README.md)"
+	@echo "                        chapter 6 boots Linux to a shell: what you type goes to its"
+	@echo "                        serial console (Ctrl-C too), Ctrl-] ends the run"
 	@echo "  make test             build everything and run the whole test suite"
 	@echo "  make doctor           check this host (VT-x, KVM, nested, emulators) and say how to fix it"
 	@echo "  make debug CHAPTER=N  boot chapter N under a debugger with its symbols (Bochs or gdb)"
@@ -69,8 +78,13 @@ help:
 	@echo "  EMU=auto|bochs|qemu   the backend; auto picks QEMU+KVM when the host has nested VT-x, else Bochs"
 	@echo "  CMDLINE=\"k=v ...\"     the hypervisor's command line, e.g. scenario=list or guest_mem=128M"
 	@echo "                        (chapter 7 runs on /dev/kvm, no emulator; CMDLINE=smp: two vCPUs)"
-	@echo "  TIMEOUT=SECONDS       kill the emulator after this long with no verdict (default 300; run only)"
+	@echo "  TIMEOUT=SECONDS       kill the emulator after this long with no verdict (default 300, none"
+	@echo "                        while you type into chapter 6; run only)"
 	@echo "  MODEL=NAME            the Bochs CPU model, e.g. corei7_skylake_x (default corei7_haswell_4770)"
+	@echo "  GUEST=FILE            chapter 6: boot this kernel instead of the project's Linux"
+	@echo "                        (a bzImage, a vmlinux ELF or a multiboot kernel)"
+	@echo "  INITRD=FILE           chapter 6: the guest's initramfs (Linux) or its one module (multiboot)"
+	@echo "  GUEST_CMDLINE=\"...\"   chapter 6: the guest kernel's command line (printable ASCII)"
 	@echo "  V=1                   show the full build commands"
 	@echo "  DEST=DIR              make lab: where the student tree goes (default ../stepvisor-labNN)"
 
@@ -209,11 +223,31 @@ $(BUILD)/guests/mbcheck.elf: $(MB_GUEST_OBJS) guests/multiboot/linker.ld
 		-T guests/multiboot/linker.ld -o $@ $(MB_GUEST_OBJS)
 images: $(BUILD)/guests/mbcheck.elf
 
+# The PC probe kernel (guests/pcprobe/): chapter 6's devices, one probe per
+# word of its command line; COM1 output from the multiboot kernel's serial.c.
+PCPROBE_OBJS := $(BUILD)/guests/pcprobe/entry.o $(BUILD)/guests/pcprobe/pcprobe.o \
+	$(BUILD)/guests/multiboot/serial.o
+$(BUILD)/guests/pcprobe/%.o: guests/pcprobe/%.c | deps-build
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(MB_GUEST_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/guests/pcprobe/entry.o: guests/pcprobe/entry.asm | deps-build
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f elf32 -Werror $< -o $@
+$(BUILD)/guests/pcprobe.elf: $(PCPROBE_OBJS) guests/pcprobe/linker.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) -m elf_i386 --fatal-warnings -nostdlib -static -z max-page-size=0x1000 \
+		-T guests/pcprobe/linker.ld -o $@ $(PCPROBE_OBJS)
+images: $(BUILD)/guests/pcprobe.elf
+
 # The Linux guest (guests/linux/): Debian's kernel source, tinyconfig plus
 # a fragment, and a busybox initramfs; cached in build/linux/ and in the
 # user's cache, rebuilt only when an input changes.
 linux: | deps-linux
 	@$(PYTHON) tools/build_linux.py
+# Chapter 6 boots it by default (chapters/06-linux/modules).
+images: linux
 
 # The baseline chapter 6 is measured against: Bochs's instructions from the
 # kernel's entry to the shell prompt, the kernel booted natively by GRUB.
@@ -280,18 +314,27 @@ endef
 cmdline_newline = $(if $(findstring $(newline),$(value CMDLINE)),$(error stepvisor: CMDLINE \
 	contains '\n', which GRUB would interpret (quote, variable, separator or escape); \
 	CMDLINE takes words such as scenario=NAME, made of letters, digits and _ . , : / + - =))
+guest_cmdline_newline = $(if $(findstring $(newline),$(value GUEST_CMDLINE)),$(error \
+	stepvisor: GUEST_CMDLINE contains '\n': it takes printable ASCII only (space to ~)))
+# (--option=value: a value may start with '-'.)
+GUEST_OPTIONS = $(guest_cmdline_newline)$(if $(value GUEST),--guest=$(call quote,$(value GUEST))) \
+	$(if $(value INITRD),--initrd=$(call quote,$(value INITRD))) \
+	$(if $(value GUEST_CMDLINE),--guest-cmdline=$(call quote,$(value GUEST_CMDLINE)))
 OPTIONS = $(cmdline_newline)--cmdline $(call quote,$(value CMDLINE)) \
 	$(if $(value EMU),--emu $(call quote,$(value EMU))) \
-	$(if $(value MODEL),--model $(call quote,$(value MODEL)))
+	$(if $(value MODEL),--model $(call quote,$(value MODEL))) $(GUEST_OPTIONS)
+# A chapter whose modules come from build/linux/ needs the kernel built.
+CH_LINUX := $(if $(CH),$(if $(shell grep -s '^linux/' chapters/$(CH)/modules),linux))
 
-run: check-chapter images | deps-run
+run: check-chapter images $(CH_LINUX) | deps-run
 	@$(TOOL) run --chapter $(CH) $(OPTIONS) \
 		$(if $(value TIMEOUT),--timeout $(call quote,$(value TIMEOUT)))
 
-iso: check-chapter images | deps-run
-	@$(TOOL) iso --chapter $(CH) $(cmdline_newline)--cmdline $(call quote,$(value CMDLINE))
+iso: check-chapter images $(CH_LINUX) | deps-run
+	@$(TOOL) iso --chapter $(CH) $(cmdline_newline)--cmdline $(call quote,$(value CMDLINE)) \
+		$(GUEST_OPTIONS)
 
-debug: check-chapter images | deps-debug
+debug: check-chapter images $(CH_LINUX) | deps-debug
 	@$(TOOL) debug --chapter $(CH) $(OPTIONS)
 
 # No packages first: the doctor reports what is missing.
@@ -300,8 +343,10 @@ doctor:
 
 # The suite's results also grade the solution: every lab of every chapter
 # must score full marks (tools/grade.py reads them; nothing boots twice).
+# loadgroup: tests marked xdist_group (chapter 6's Linux boots) share one
+# worker, so that its module-scoped boots happen once.
 test: images linux | deps-test
-	$(PYTHON) -m pytest -n 2 tests --junitxml=$(BUILD)/test-results.xml
+	$(PYTHON) -m pytest -n 2 --dist loadgroup tests --junitxml=$(BUILD)/test-results.xml
 	@$(PYTHON) tools/grade.py --results $(BUILD)/test-results.xml --require-full
 
 # A plain directory outside the repository (see docs/lecturers.md for why
@@ -321,7 +366,7 @@ unit: | deps-test
 stats:
 	@$(PYTHON) tools/changes.py stats
 
-bench: images | deps-test
+bench: images linux | deps-test
 	@$(TOOL) bench
 
 docs: | deps-docs

@@ -18,6 +18,8 @@
 #define GUEST_TABLES "Checks on Guest Descriptor-Table Registers"
 #define GUEST_RIP "Checks on Guest RIP, RFLAGS, and SSP"
 #define GUEST_OTHER "Checks on Guest Non-Register State"
+#define ENTRY_MSRS "Loading MSRs" /* VM entries: a failure is exit reason 34 */
+#define EXIT_MSRS "Saving MSRs\" and \"Loading MSRs" /* VM exits: a failure is a VMX abort */
 
 #define RFLAGS_RESERVED_0 (0xFFFFFFFFFFC00000ull | (1ull << 15) | (1ull << 5) | (1ull << 3))
 #define DESCRIPTOR_TABLE_LIMIT_MAX 0xFFFFull
@@ -34,6 +36,23 @@
 #define MSR_LIST_MASK 0x7ull
 #define MISC_ZERO_LENGTH_INJECTION (1ull << 30)
 #define EFER_DEFINED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+#define PAT_ENTRY_RESERVED 0xF8F8F8F8F8F8F8F8ull /* bits 7:3 of each of the 8 entries */
+#define PAT_TYPE_2_OR_3 0x0202020202020202ull     /* bit 1 without bit 2: type 2 or 3 */
+/* IA32_DEBUGCTL: LBR, BTF, bus-lock detect (bit 2), bits 15:6; the rest reserved. */
+#define DEBUGCTL_DEFINED 0xFFC7ull
+/* MSRs the MSR areas may not name ("Loading MSRs", "Saving MSRs"). */
+#define MSR_X2APIC_HIGH_BITS 0x8u /* bits 31:8 of an x2APIC MSR's index */
+#define MSR_X2APIC_SHIFT 8
+#define MSR_BIOS_UPDT_TRIG 0x79u
+#define MSR_BIOS_SIGN_ID 0x8Bu
+#define MSR_SMM_MONITOR_CTL 0x9Bu
+#define MSR_SMBASE 0x9Eu
+#define MSR_FS_BASE 0xC0000100u
+#define MSR_GS_BASE 0xC0000101u
+#define MSR_LSTAR 0xC0000082u
+#define MSR_CSTAR 0xC0000083u
+#define MSR_KERNEL_GS_BASE 0xC0000102u
+#define MSR_TSC_AUX 0xC0000103u
 /* The VM-entry interruption-information field (SDM "VM-Entry Controls for
  * Event Injection"): bits 30:12 are reserved, type 1 is reserved. */
 #define INTR_INFO_RESERVED 0x7FFFF000ull
@@ -113,6 +132,44 @@ static bool msr_area_ok(uint64_t count, uint64_t address, const struct vmcs_snap
         return false;
     uint64_t last = address + count * MSR_AREA_ENTRY_BYTES - 1; /* count <= 4096: no wrap */
     return last >= address && within_physical_width(last, s->physical_address_width);
+}
+
+/* "Memory Types" in the PAT: each entry 0, 1, 4, 5, 6 or 7. */
+static bool pat_valid(uint64_t pat)
+{
+    return !(pat & PAT_ENTRY_RESERVED) && !(pat & PAT_TYPE_2_OR_3 & ~(pat >> 1));
+}
+
+/* One entry of an MSR area, checked as the CPU checks it when it loads
+ * (load) or stores it: reserved bits 0, no x2APIC MSR, no microcode MSR;
+ * for a load no FS or GS base, nor an SMM-only MSR, and a value WRMSR would
+ * take (the address MSRs canonical, IA32_TSC_AUX's bits 63:32 zero); for a
+ * store not IA32_SMBASE. */
+static bool msr_entry_ok(const struct vmx_msr_entry *e, bool load)
+{
+    uint32_t i = e->index;
+    if (e->reserved || i >> MSR_X2APIC_SHIFT == MSR_X2APIC_HIGH_BITS ||
+        i == MSR_BIOS_UPDT_TRIG || i == MSR_BIOS_SIGN_ID)
+        return false;
+    if (!load)
+        return i != MSR_SMBASE;
+    if (i == MSR_FS_BASE || i == MSR_GS_BASE || i == MSR_SMM_MONITOR_CTL)
+        return false;
+    if (i == MSR_LSTAR || i == MSR_CSTAR || i == MSR_KERNEL_GS_BASE)
+        return is_canonical(e->data);
+    return i != MSR_TSC_AUX || !(e->data >> 32);
+}
+
+/* Every entry of an area that msr_area_ok accepts. */
+static bool msr_entries_ok(const struct vmx_msr_entry *e, uint64_t count, uint64_t address,
+                           bool load, const struct vmcs_snapshot *s)
+{
+    if (!e || !msr_area_ok(count, address, s))
+        return true; /* nothing to read, or the rule on the area's place breaks */
+    for (uint64_t i = 0; i < count; i++)
+        if (!msr_entry_ok(&e[i], load))
+            return false;
+    return true;
 }
 
 static unsigned injected_type(const struct vmcs_snapshot *s)
@@ -373,6 +430,35 @@ static bool guest_cr3_width(const struct vmcs_snapshot *s)
 static bool guest_dr7_high(const struct vmcs_snapshot *s)
 {
     return !(s->entry & ENTRY_LOAD_DEBUG_CONTROLS) || (s->guest_dr7 >> 32) == 0;
+}
+
+static bool guest_debugctl_reserved(const struct vmcs_snapshot *s)
+{
+    return !(s->entry & ENTRY_LOAD_DEBUG_CONTROLS) || !(s->guest_debugctl & ~DEBUGCTL_DEFINED);
+}
+
+static bool guest_pat(const struct vmcs_snapshot *s)
+{
+    return !(s->entry & ENTRY_LOAD_IA32_PAT) || pat_valid(s->guest_pat);
+}
+
+static bool host_pat(const struct vmcs_snapshot *s)
+{
+    return !(s->exit & EXIT_LOAD_IA32_PAT) || pat_valid(s->host_pat);
+}
+
+static bool entry_msr_load_entries(const struct vmcs_snapshot *s)
+{
+    return msr_entries_ok(s->entry_msr_load, s->entry_msr_load_count, s->entry_msr_load_address,
+                          true, s);
+}
+
+static bool exit_msr_entries(const struct vmcs_snapshot *s)
+{
+    return msr_entries_ok(s->exit_msr_store, s->exit_msr_store_count,
+                          s->exit_msr_store_address, false, s) &&
+           msr_entries_ok(s->exit_msr_load, s->exit_msr_load_count, s->exit_msr_load_address,
+                          true, s);
 }
 
 static bool guest_sysenter_canonical(const struct vmcs_snapshot *s)
@@ -644,6 +730,8 @@ const struct entry_rule entry_rules[] = {
      host_efer_lma_lme},
     {HOST_REGS, "with \"load IA32_EFER\" on exit, host IA32_EFER reserved bits must be 0",
      host_efer_reserved},
+    {HOST_REGS, "with \"load IA32_PAT\" on exit, each host PAT entry must be a valid memory type "
+     "(0, 1, 4, 5, 6, 7) with bits 7:3 clear", host_pat},
     {HOST_SIZE,
      "without \"host address-space size\": host SS not 0000H, CR4.PCIDE 0, RIP bits 63:32 0, and "
      "no \"IA-32e mode guest\"",
@@ -664,6 +752,10 @@ const struct entry_rule entry_rules[] = {
     {GUEST_REGS, "outside IA-32e mode, guest CR4.PCIDE must be 0", guest_pcide_needs_ia32e},
     {GUEST_REGS, "guest CR3 must not set bits beyond the physical-address width", guest_cr3_width},
     {GUEST_REGS, "with \"load debug controls\", guest DR7 bits 63:32 must be 0", guest_dr7_high},
+    {GUEST_REGS, "with \"load debug controls\", guest IA32_DEBUGCTL reserved bits must be 0",
+     guest_debugctl_reserved},
+    {GUEST_REGS, "with \"load IA32_PAT\", each guest PAT entry must be a valid memory type (0, "
+     "1, 4, 5, 6, 7) with bits 7:3 clear", guest_pat},
     {GUEST_REGS, "guest IA32_SYSENTER_ESP and IA32_SYSENTER_EIP must be canonical",
      guest_sysenter_canonical},
     {GUEST_REGS,
@@ -710,6 +802,14 @@ const struct entry_rule entry_rules[] = {
      guest_blocking_needs_active},
     {GUEST_OTHER, "VMCS link pointer must be FFFFFFFF_FFFFFFFFH when there is no shadow VMCS",
      guest_link_pointer},
+    {ENTRY_MSRS,
+     "each VM-entry MSR-load entry must have bits 63:32 of its first quadword 0, name no x2APIC, "
+     "microcode, FS/GS base or SMM-only MSR, and hold a value WRMSR takes",
+     entry_msr_load_entries},
+    {EXIT_MSRS,
+     "each VM-exit MSR-store and MSR-load entry must have bits 63:32 of its first quadword 0 and "
+     "name no x2APIC or microcode MSR (nor IA32_SMBASE to store, FS/GS base to load)",
+     exit_msr_entries},
 };
 const unsigned entry_rule_count = sizeof entry_rules / sizeof entry_rules[0];
 

@@ -55,6 +55,9 @@ void checker_snapshot(struct vmcs_snapshot *s, const struct checker_capabilities
     s->guest_efer = vmcs_read(GUEST_IA32_EFER);
     s->guest_sysenter_esp = vmcs_read(GUEST_IA32_SYSENTER_ESP);
     s->guest_sysenter_eip = vmcs_read(GUEST_IA32_SYSENTER_EIP);
+    /* The PAT fields exist only on CPUs with the PAT controls. */
+    s->guest_pat = (s->entry & ENTRY_LOAD_IA32_PAT) ? vmcs_read(GUEST_IA32_PAT) : 0;
+    s->guest_debugctl = vmcs_read(GUEST_IA32_DEBUGCTL);
     s->guest_activity_state = vmcs_read(GUEST_ACTIVITY_STATE);
     s->guest_interruptibility = vmcs_read(GUEST_INTERRUPTIBILITY_STATE);
     s->vmcs_link_pointer = vmcs_read(VMCS_LINK_POINTER);
@@ -71,6 +74,9 @@ void checker_snapshot(struct vmcs_snapshot *s, const struct checker_capabilities
     s->exit_msr_load_address = vmcs_read(VM_EXIT_MSR_LOAD_ADDRESS);
     s->entry_msr_load_count = vmcs_read(VM_ENTRY_MSR_LOAD_COUNT);
     s->entry_msr_load_address = vmcs_read(VM_ENTRY_MSR_LOAD_ADDRESS);
+    s->entry_msr_load = (const struct vmx_msr_entry *)(uintptr_t)s->entry_msr_load_address;
+    s->exit_msr_store = (const struct vmx_msr_entry *)(uintptr_t)s->exit_msr_store_address;
+    s->exit_msr_load = (const struct vmx_msr_entry *)(uintptr_t)s->exit_msr_load_address;
     s->eptp = (s->proc2 & PROC2_ENABLE_EPT) ? vmcs_read(EPT_POINTER) : 0;
     s->ept_vpid_cap = (s->proc2 & (PROC2_ENABLE_EPT | PROC2_ENABLE_VPID))
                           ? rdmsr(IA32_VMX_EPT_VPID_CAP)
@@ -95,4 +101,5 @@ void checker_snapshot(struct vmcs_snapshot *s, const struct checker_capabilities
     s->host_sysenter_esp = vmcs_read(HOST_IA32_SYSENTER_ESP);
     s->host_sysenter_eip = vmcs_read(HOST_IA32_SYSENTER_EIP);
     s->host_efer = vmcs_read(HOST_IA32_EFER);
+    s->host_pat = (s->exit & EXIT_LOAD_IA32_PAT) ? vmcs_read(HOST_IA32_PAT) : 0;
 }

@@ -4,10 +4,15 @@ and why, shows the run, ends with one line saying how it went, and exits 0
 on PASS only; options reach the hypervisor intact or are refused before
 anything boots; Ctrl-C leaves no emulator behind."""
 import fcntl
+import os
+import pty
 import re
+import select
 import signal
 import subprocess
 import sys
+import termios
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -118,16 +123,36 @@ def test_cmdline_reaches_the_hypervisor_intact():
 
 
 def test_guest_mem_beyond_the_emulators_memory_is_refused_with_the_remedy():
-    r = make_run("CHAPTER=3", "EMU=bochs", "CMDLINE=guest_mem=512M", timeout=60)
+    r = make_run("CHAPTER=3", "EMU=bochs", "CMDLINE=guest_mem=561M", timeout=60)
     assert r.stderr.splitlines()[0] == (
-        "stepvisor: guest_mem=512M does not fit: Bochs gives the machine 256 MB, of "
-        "which the hypervisor keeps 16 MB; use guest_mem=240M or less"), r.stderr
+        "stepvisor: guest_mem=561M does not fit: Bochs gives the machine 576 MB, of "
+        "which the hypervisor keeps 16 MB; use guest_mem=560M or less"), r.stderr
     assert "running chapter" not in r.stdout
     assert r.returncode != 0
 
 
 def test_guest_mem_at_the_limit_boots(bochs):
-    bochs(3, "guest_mem=240M").passed()
+    bochs(3, "guest_mem=560M").passed()
+
+
+def test_the_modules_count_against_guest_mem():
+    """Chapter 6's guest kernel travels as a module, beside the hypervisor:
+    its MiB come off what guest_mem may have; 512M always fits."""
+    vmlinux = stepvisor.check_guest("06-linux", "build/linux/vmlinux",
+                                    "build/linux/initramfs.cpio")
+    weight = stepvisor.module_bytes("06-linux", vmlinux) >> 20
+    assert weight >= 13  # vmlinux, 12.5 MB, and the initramfs, 2 MB
+    fits = stepvisor.BOCHS_MEGS - stepvisor.HYPERVISOR_RESERVE_MB - weight
+    stepvisor.check_guest_mem(f"guest_mem={fits}M", "Bochs", stepvisor.BOCHS_MEGS,
+                              stepvisor.module_bytes("06-linux", vmlinux))
+    with pytest.raises(stepvisor.Refused) as e:
+        stepvisor.check_guest_mem(f"guest_mem={fits + 1}M", "Bochs", stepvisor.BOCHS_MEGS,
+                                  stepvisor.module_bytes("06-linux", vmlinux))
+    assert str(e.value) == (
+        f"guest_mem={fits + 1}M does not fit: Bochs gives the machine 576 MB, of which "
+        f"the hypervisor keeps 16 MB and its modules {weight} MB; use guest_mem={fits}M "
+        "or less")
+    assert fits >= 512
 
 
 def test_timeout_ends_the_run_without_a_verdict():
@@ -334,3 +359,206 @@ def test_readme_states_the_exit_codes():
     for code in (f"exits 0", "exits 2", "1 FAIL", "2 an option refused",
                  "3 no verdict", "130 interrupted"):
         assert code in readme, code
+
+
+# --- GUEST=, INITRD=, GUEST_CMDLINE=: chapter 6 boots any guest kernel ------
+
+@pytest.mark.parametrize("chapter, options, names", [
+    ("4", ["GUEST=build/linux/vmlinux"], "GUEST= is"),
+    ("5", ["INITRD=build/linux/initramfs.cpio", "GUEST_CMDLINE=quiet"],
+     "INITRD= and GUEST_CMDLINE= are"),
+    ("7", ["GUEST_CMDLINE=quiet"], "GUEST_CMDLINE= is"),
+], ids=["guest-on-4", "initrd-on-5", "cmdline-on-7"])
+def test_guest_options_are_refused_by_chapters_with_their_own_guest(chapter, options, names):
+    r = make_run(f"CHAPTER={chapter}", *options, timeout=60)
+    ch = stepvisor.resolve_chapter(chapter)
+    assert r.stderr.splitlines()[0] == (
+        f"stepvisor: {names} for a chapter whose hypervisor boots a guest kernel "
+        f"(06-linux); chapter {ch} boots its own guest"), r.stderr
+    assert "running chapter" not in r.stdout
+    assert re.fullmatch(r"make(\[\d+\])?: \*\*\* \[Makefile:\d+: run\] Error 2\n",
+                        r.stderr.split("\n", 1)[1]), r.stderr
+
+
+@pytest.mark.parametrize("option, message", [
+    ("GUEST=build/linux/no-such-kernel",
+     "GUEST=build/linux/no-such-kernel: the file does not exist"),
+    ("INITRD=build/linux", "INITRD=build/linux: the file is a directory"),
+    ("GUEST_CMDLINE=console=ttyS0\tquiet",
+     "GUEST_CMDLINE contains '\\t' at character 14: it takes printable ASCII only "
+     "(space to ~)"),
+    ("GUEST_CMDLINE=init=/bin/sh \u00e9", "GUEST_CMDLINE contains '\u00e9' at character 14: "
+     "it takes printable ASCII only (space to ~)"),
+    ("GUEST_CMDLINE=" + "x" * 2048, "GUEST_CMDLINE is 2048 characters long: Linux keeps "
+     "2047 at most (COMMAND_LINE_SIZE)"),
+], ids=["missing", "directory", "tab", "non-ascii", "too-long"])
+def test_bad_guest_option_is_refused_by_name(option, message):
+    r = make_run("CHAPTER=6", "EMU=bochs", option, timeout=120)
+    assert f"stepvisor: {message}" in r.stderr.splitlines(), r.stderr
+    assert "running chapter" not in r.stdout
+    assert r.returncode == 2
+
+
+def test_a_newline_in_guest_cmdline_is_refused_by_make():
+    r = make_run("CHAPTER=6", "GUEST_CMDLINE=quiet\ninit=/bin/sh", timeout=60)
+    assert ("stepvisor: GUEST_CMDLINE contains '\\n': it takes printable ASCII only "
+            "(space to ~).  Stop.") in r.stderr, r.stderr
+    assert r.returncode == 2
+
+
+GUEST_CMDLINE = """console=ttyS0 x='a b' y="$HOME" z=`id`;\\ & | <> {} # ~"""
+
+
+def test_guest_cmdline_reaches_the_guest_as_typed():
+    """Through make, the shell and the launcher into the module "cmdline"
+    byte for byte: quotes, $, backquotes and backslashes mean nothing to
+    GRUB inside a module."""
+    r = make("iso", "CHAPTER=6", f"GUEST_CMDLINE={GUEST_CMDLINE}", timeout=120)
+    assert r.returncode == 0, r.stderr
+    guest = stepvisor.check_guest("06-linux", cmdline=GUEST_CMDLINE)
+    entries = stepvisor.module_entries("06-linux", guest)
+    cmdline = [path for path, name in entries if name == "cmdline"]
+    assert len(cmdline) == 1 and cmdline[0].read_text() == GUEST_CMDLINE
+    # The ISO make wrote is the one these modules give.
+    iso = stepvisor.BUILD / "06-linux" / "stepvisor.iso"
+    assert iso.read_bytes() == stepvisor.build_iso("06-linux", "", guest).read_bytes()
+
+
+def test_guest_replaces_the_kernel_and_its_initrd():
+    own = stepvisor.module_entries("06-linux")
+    names = [name for _, name in own]
+    assert names[:2] == ["kernel", "initrd"] and "cmdline" not in names, own
+    mbcheck = stepvisor.BUILD / "guests" / "mbcheck.elf"
+    disk = stepvisor.BUILD / "guests" / "disk.img"
+
+    def modules(**options):
+        guest = stepvisor.check_guest("06-linux", **options)
+        return [(path.name, name) for path, name in stepvisor.module_entries("06-linux", guest)]
+    rest = [(path.name, name) for path, name in own[2:]]
+    # A kernel of one's own comes without the chapter's initramfs...
+    assert modules(kernel=str(mbcheck)) == [("mbcheck.elf", "kernel")] + rest
+    # ... or with the one given; INITRD alone goes with the chapter's kernel.
+    assert modules(kernel=str(mbcheck), initrd=str(disk)) == [
+        ("mbcheck.elf", "kernel"), ("disk.img", "initrd")] + rest
+    assert modules(initrd=str(disk)) == [(own[0][0].name, "kernel"), ("disk.img", "initrd")] + rest
+    with_cmdline = modules(cmdline="quiet")
+    assert [name for _, name in with_cmdline] == ["kernel", "initrd", "cmdline"] + [
+        name for _, name in rest]
+
+
+# --- typing into a guest: stepvisor.Session ---------------------------------
+
+PROMPT = "stepvisor# "
+
+
+def test_a_session_types_into_linux_under_qemu():
+    """The Session API on the Linux guest booted natively by QEMU (TCG,
+    microvm, as tests/test_linux_guest.py): COM1 on a pty, read as it
+    comes, typed into; reboot -f ends QEMU."""
+    linux = stepvisor.BUILD / "linux"
+    release = (linux / "release").read_text().strip()
+    workdir = stepvisor._fresh_workdir(stepvisor.BUILD / "test-artifacts" / "session-qemu")
+
+    def cmd(tty_path):
+        return ["qemu-system-x86_64", "-M", "microvm,acpi=off", "-accel", "tcg", "-cpu", "max",
+                "-m", "128", "-no-reboot", "-display", "none", "-monitor", "none",
+                "-serial", tty_path, "-kernel", str(linux / "bzImage"),
+                "-initrd", str(linux / "initramfs.cpio"), "-append", "console=ttyS0 reboot=t"]
+    with stepvisor.Session("qemu-tcg", cmd, workdir, timeout=120) as session:
+        session.wait_for(PROMPT, timeout=60)
+        session.send("uname -r\n")
+        assert session.wait_for(PROMPT).split("\r\n")[1:] == [release, PROMPT]
+        with pytest.raises(stepvisor.NotSeen) as e:
+            session.wait_for("never printed", timeout=0.5)
+        assert "'never printed' did not come: not within 0.5 s" in str(e.value)
+        session.send("reboot -f\n")
+        r = session.finish(timeout=30)
+    assert r.exit_code == 0 and not r.timed_out
+    assert "reboot: Restarting system" in r.lines
+    assert (workdir / "com1.log").read_text(errors="replace") == r.log
+
+
+def test_a_session_types_into_linux_under_bochs():
+    """The Session API on the Linux guest booted natively by Bochs through
+    GRUB (tools/bochs_linux_native.py): Bochs's COM1 in mode=term on the
+    pty reads what is typed. Ctrl-C reaches the guest as a byte."""
+    import bochs_linux_native
+    release = (stepvisor.BUILD / "linux" / "release").read_text().strip()
+    workdir = stepvisor.BUILD / "test-artifacts" / "session-bochs"
+    with bochs_linux_native.start("console=ttyS0 quiet", workdir, timeout=180) as session:
+        session.wait_for(PROMPT, timeout=150)
+        session.send('echo "sum: $((6 * 7))"; uname -r\n')
+        assert session.wait_for(PROMPT).split("\r\n")[1:] == ["sum: 42", release, PROMPT]
+        # (Not sleep: with clock: sync=none, Bochs skips idle time, so a
+        # sleep ends at once.) The shell's read waits for the console;
+        # Ctrl-C ends it.
+        session.send("read x\n")
+        session.wait_for("read x\r\n")
+        time.sleep(1)  # the shell leaves its line editing's raw mode: ^C is a signal now
+        session.send("\x03")
+        assert session.wait_for(PROMPT, timeout=30) == f"^C\r\n{PROMPT}"
+
+
+def test_interact_passes_keys_and_ends_on_ctrl_bracket(tmp_path):
+    """Session.interact on a terminal (a pty here), with `cat` for an
+    emulator echoing COM1: keys pass unbuffered, Ctrl-C as a byte; Ctrl-]
+    ends the run; the terminal's mode comes back."""
+    master, terminal = os.openpty()
+    before = termios.tcgetattr(terminal)
+    try:
+        with stepvisor.Session("cat", lambda tty: ["sh", "-c", f'exec cat <"{tty}" >"{tty}"'],
+                               tmp_path, timeout=30) as session:
+            typing = threading.Timer(0.5, os.write, (master, b"ab\x03cd\x1de"))
+            typing.start()
+            with pytest.raises(stepvisor.Interrupted) as e:
+                session.interact(terminal)
+            typing.join()
+            assert str(e.value) == "Ctrl-]"
+            session.wait_for("ab\x03cd", timeout=10)
+            assert termios.tcgetattr(terminal) == before
+            time.sleep(0.2)
+            assert session.text == "ab\x03cd"  # nothing after Ctrl-]
+    finally:
+        os.close(master)
+        os.close(terminal)
+
+
+def test_make_run_on_a_terminal_types_into_the_guest_until_ctrl_bracket():
+    """make run CHAPTER=6 on a terminal: a hint line, the terminal raw
+    while the guest runs (no local echo: the guest echoes), Ctrl-] ends
+    the run (130, which make reports), the terminal's mode restored."""
+    with run_directories():
+        pid, terminal = pty.fork()
+        if pid == 0:  # the child: make on the pty's slave end
+            os.chdir(ROOT)
+            os.execvp("make", ["make", "-s", "run", "CHAPTER=6", "EMU=bochs"])
+        before = termios.tcgetattr(terminal)
+        out, during = b"", None
+        deadline = time.monotonic() + 120
+        try:
+            while time.monotonic() < deadline:
+                ready, _, _ = select.select([terminal], [], [], 0.1)
+                try:
+                    data = os.read(terminal, 4096) if ready else b""
+                except OSError:  # EIO: make and the launcher are gone
+                    break
+                if ready and not data:
+                    break
+                out += data
+                if during is None and b"ends the run" in out:
+                    time.sleep(0.3)
+                    during = termios.tcgetattr(terminal)
+                    os.write(terminal, b"\x1d")
+            after = termios.tcgetattr(terminal)
+        finally:
+            _, status = os.waitpid(pid, 0)
+            os.close(terminal)
+    lines = out.decode(errors="replace").replace("\r", "").splitlines()
+    assert ("stepvisor: what you type goes to the guest's serial console (Ctrl-C too); "
+            "Ctrl-] ends the run") in lines, lines
+    assert during is not None and not during[3] & (termios.ECHO | termios.ICANON | termios.ISIG)
+    assert "stepvisor: stopped by Ctrl-]; the emulator was killed" in lines, lines
+    assert os.waitstatus_to_exitcode(status) == 2  # make's, for the launcher's 130
+    assert any(re.fullmatch(r"make(\[\d+\])?: \*\*\* \[Makefile:\d+: run\] Error 130", line)
+               for line in lines), lines
+    assert after == before

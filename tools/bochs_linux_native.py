@@ -44,6 +44,8 @@ import stepvisor  # noqa: E402
 WORKDIR = stepvisor.BUILD / "linux-native"
 CODE32_START = 0x100000  # where GRUB loads and enters a non-relocatable bzImage
 DEFAULT_CMDLINE = "console=ttyS0"
+# The machine's RAM: compare with a guest given as much (guest_mem=).
+DEFAULT_MEGS = 256
 PROMPT_SYMBOL = "n_tty_poll"
 
 
@@ -75,9 +77,14 @@ def physical_entry(vmlinux):
     raise SystemExit("bochs_linux_native: vmlinux's entry is in no LOAD segment")
 
 
-def build_linux_iso(linux, cmdline, dest):
+def build_linux_iso(linux, cmdline):
     """A GRUB ISO whose one entry boots linux/bzImage with cmdline and
-    linux/initramfs.cpio."""
+    linux/initramfs.cpio; kept by content in build/iso/."""
+    files = [linux / "bzImage", linux / "initramfs.cpio"]
+    dest = stepvisor.BUILD / "iso" / f"linux-native-{stepvisor._digest(files, cmdline)}.iso"
+    if dest.exists():
+        return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=dest.parent) as tmp:
         boot = Path(tmp) / "root" / "boot"
         (boot / "grub").mkdir(parents=True)
@@ -86,37 +93,43 @@ def build_linux_iso(linux, cmdline, dest):
         (boot / "grub" / "grub.cfg").write_text(
             "set timeout=0\nset default=0\nmenuentry \"linux\" {\n"
             f"  linux /boot/bzImage {cmdline}\n  initrd /boot/initramfs.cpio\n  boot\n}}\n")
+        out = Path(tmp) / "out.iso"
         r = subprocess.run(
             ["grub-mkrescue", "--install-modules=linux normal iso9660 biosdisk",
              "--fonts=", "--locales=", "--themes=", "--compress=no",
-             "-o", str(dest), str(Path(tmp) / "root")], capture_output=True, text=True)
+             "-o", str(out), str(Path(tmp) / "root")], capture_output=True, text=True)
         if r.returncode != 0:
             raise SystemExit(f"bochs_linux_native: grub-mkrescue failed:\n{r.stderr}")
+        os.replace(out, dest)  # atomic: parallel test workers may race
+    return dest
 
 
-def measure(cmdline=DEFAULT_CMDLINE, timeout=300, model=stepvisor.DEFAULT_BOCHS_MODEL):
+def start(cmdline=DEFAULT_CMDLINE, workdir=WORKDIR, commands=("continue", "quit"),
+          timeout=300, model=stepvisor.DEFAULT_BOCHS_MODEL, megs=DEFAULT_MEGS):
+    """A stepvisor.Session: Bochs booting the Linux guest natively through
+    GRUB, COM1 on a pty (what is sent is typed at the guest's console);
+    the debugger runs commands first."""
     linux = build_linux.ensure()
-    workdir = stepvisor._fresh_workdir(WORKDIR)
-    iso = workdir / "linux.iso"
-    build_linux_iso(linux, cmdline, iso)
-    com1 = workdir / "com1.log"
-    com1.touch()
-    (workdir / "bochsrc").write_text(stepvisor._bochsrc(
-        iso, com1, workdir / "bochs.log", model, stepvisor.BOCHS_MEGS))
+    iso = build_linux_iso(linux, cmdline)
+    return stepvisor.start_bochs_iso(iso, workdir, model, timeout, commands=commands,
+                                     megs=megs)
+
+
+def measure(cmdline=DEFAULT_CMDLINE, timeout=300, model=stepvisor.DEFAULT_BOCHS_MODEL,
+            megs=DEFAULT_MEGS):
+    linux = build_linux.ensure()
     startup_64 = physical_entry(linux / "vmlinux")
     prompt = kernel_symbol(linux / "vmlinux", PROMPT_SYMBOL)
-    (workdir / "cmds.rc").write_text(
-        f"lb {CODE32_START:#x}\ncontinue\nptime\ndel 1\n"
-        f"lb {startup_64:#x}\ncontinue\nptime\ndel 2\n"
-        f"lb {prompt:#x}\ncontinue\nptime\nquit\n")
-    code, timed_out, secs = stepvisor._supervise(
-        ["bochs", "-q", "-f", "bochsrc", "-rc", "cmds.rc"], com1, timeout, False,
-        dict(os.environ, TERM="vt100"))
-    out = (workdir / "emulator.out").read_text(errors="replace")
+    commands = (f"lb {CODE32_START:#x}", "continue", "ptime", "del 1",
+                f"lb {startup_64:#x}", "continue", "ptime", "del 2",
+                f"lb {prompt:#x}", "continue", "ptime", "quit")
+    with start(cmdline, WORKDIR, commands, timeout, model, megs) as session:
+        r = session.finish()
+    out = (r.workdir / "emulator.out").read_text(errors="replace")
     ticks = [int(line.split()[1]) for line in out.splitlines() if line.startswith("ptime: ")]
-    return {"ticks": ticks, "seconds": secs, "timed_out": timed_out, "exit": code,
-            "workdir": workdir, "cmdline": cmdline, "model": model,
-            "startup_64": startup_64, "prompt_symbol": prompt,
+    return {"ticks": ticks, "seconds": r.seconds, "timed_out": r.timed_out,
+            "exit": r.exit_code, "workdir": r.workdir, "cmdline": cmdline, "model": model,
+            "megs": megs, "startup_64": startup_64, "prompt_symbol": prompt,
             "release": (linux / "release").read_text().strip()}
 
 
@@ -125,12 +138,13 @@ def main(argv=None):
     p.add_argument("--cmdline", default=DEFAULT_CMDLINE)
     p.add_argument("--timeout", type=int, default=300)
     p.add_argument("--model", default=stepvisor.DEFAULT_BOCHS_MODEL)
+    p.add_argument("--megs", type=int, default=DEFAULT_MEGS)
     args = p.parse_args(argv)
-    start = time.monotonic()
-    m = measure(args.cmdline, args.timeout, args.model)
+    began = time.monotonic()
+    m = measure(args.cmdline, args.timeout, args.model, args.megs)
     t = m["ticks"]
-    print(f"Linux {m['release']} under Bochs ({m['model']}), natively through GRUB, "
-          f"command line {m['cmdline']!r}")
+    print(f"Linux {m['release']} under Bochs ({m['model']}, {m['megs']} MB), natively "
+          f"through GRUB, command line {m['cmdline']!r}")
     if len(t) < 3:
         print(f"incomplete: {len(t)} of 3 breakpoints reached "
               f"({'timed out' if m['timed_out'] else 'exit ' + str(m['exit'])}); "
@@ -141,7 +155,7 @@ def main(argv=None):
     print(f"  startup_64 to the prompt, the shell polling the console "
           f"({PROMPT_SYMBOL}): {t[2] - t[1]:,} ticks")
     print(f"  kernel entry to the shell prompt: {t[2] - t[0]:,} ticks")
-    print(f"  wall time: {m['seconds']:.1f} s in Bochs ({time.monotonic() - start:.1f} s "
+    print(f"  wall time: {m['seconds']:.1f} s in Bochs ({time.monotonic() - began:.1f} s "
           "with the ISO)")
     return 0
 

@@ -13,12 +13,16 @@ import argparse
 import hashlib
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import termios
+import threading
 import time
+import tty
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,11 +38,18 @@ BOCHS_MODELS = ("core2_penryn_t9600", "corei5_lynnfield_750", "corei5_arrandale_
                 "corei7_haswell_4770", "corei7_skylake_x", "corei3_cnl",
                 "corei7_icelake_u", "tigerlake")
 DEFAULT_BOCHS_MODEL = "corei7_haswell_4770"
-BOCHS_MEGS = 256
-QEMU_MEGS = 256
+# The emulated machine's RAM: room for guest_mem=512M beside the
+# hypervisor and a Linux kernel as modules (chapter 6). RAM the machine
+# does not use costs nothing (measured: chapter 4 runs the same
+# 438,824,113 Bochs ticks in the same wall time with megs 256 and 1024);
+# RAM given to a guest does: the hypervisor zeroes it, about one tick a
+# byte. The hypervisor maps the low 4 GiB (common/boot/entry.asm).
+BOCHS_MEGS = 576
+QEMU_MEGS = 576
 # What the hypervisor itself needs below the guest's RAM: the first MiB,
 # its image, page tables, EPT tables and the VMCS (measured: 252M of
-# guest_mem still boots in 256 MB; this leaves room to grow).
+# guest_mem still boots in 256 MB; this leaves room to grow). Its modules
+# (a guest kernel of several MB in chapter 6) come on top.
 HYPERVISOR_RESERVE_MB = 16
 DEFAULT_TIMEOUT = 300  # seconds; TIMEOUT= on make
 # QEMU's isa-debug-exit turns the value V the image writes into exit
@@ -100,11 +111,14 @@ def _parse_size(text):
     return int(digits) << SIZE_SUFFIXES[suffix]
 
 
-def check_guest_mem(cmdline, emulator, megs):
+def check_guest_mem(cmdline, emulator, megs, module_bytes=0):
     """Refuses a guest_mem= that cannot fit in the emulated machine's RAM,
-    before booting, and says what fits. The hypervisor itself judges a
-    malformed size."""
-    fits_mb = megs - HYPERVISOR_RESERVE_MB
+    beside the hypervisor and its modules, before booting, and says what
+    fits. The hypervisor itself judges a malformed size."""
+    modules_mb = module_bytes >> 20  # the reserve's slack covers the rest of a MiB
+    fits_mb = megs - HYPERVISOR_RESERVE_MB - modules_mb
+    keeps = f"the hypervisor keeps {HYPERVISOR_RESERVE_MB} MB" + (
+        f" and its modules {modules_mb} MB" if modules_mb else "")
     for word in cmdline.split():
         if not word.startswith("guest_mem="):
             continue
@@ -112,8 +126,7 @@ def check_guest_mem(cmdline, emulator, megs):
         if size is not None and size > fits_mb << 20:
             raise Refused(
                 f"{word} does not fit: {emulator} gives the machine {megs} MB, of "
-                f"which the hypervisor keeps {HYPERVISOR_RESERVE_MB} MB; use "
-                f"guest_mem={fits_mb}M or less")
+                f"which {keeps}; use guest_mem={fits_mb}M or less")
 
 
 def check_model(model):
@@ -142,13 +155,112 @@ def kernel(chapter):
     return BUILD / chapter / "stepvisor.elf"
 
 
+# --- a guest of the user's choice: GUEST=, INITRD=, GUEST_CMDLINE= -----------
+
+# The hypervisor finds its guest among its multiboot modules by these names
+# (chapter 6 and later: their modules file names a "kernel").
+KERNEL_MODULE, INITRD_MODULE, CMDLINE_MODULE = "kernel", "initrd", "cmdline"
+# Linux's COMMAND_LINE_SIZE on x86 is 2048 bytes, its terminating NUL
+# included: the longest command line it keeps whole.
+GUEST_CMDLINE_MAX = 2047
+PRINTABLE_ASCII = frozenset(chr(c) for c in range(0x20, 0x7F))
+
+
+@dataclass(frozen=True)
+class Guest:
+    """What GUEST=, INITRD= and GUEST_CMDLINE= ask a chapter to boot
+    instead of its own guest; None keeps the chapter's own."""
+    kernel: "Path | None" = None
+    initrd: "Path | None" = None
+    cmdline: "str | None" = None
+
+    def __bool__(self):
+        return any(v is not None for v in (self.kernel, self.initrd, self.cmdline))
+
+
+def boots_any_guest(chapter):
+    """A chapter whose hypervisor loads a guest kernel it was not written
+    for: its modules file names a module "kernel"."""
+    return any(name == KERNEL_MODULE for _, name in module_entries(chapter))
+
+
+def check_guest(chapter, kernel=None, initrd=None, cmdline=None):
+    """The Guest the options ask for, or Refused naming the option: only
+    for a chapter that boots any guest; the files must exist; the command
+    line is printable ASCII Linux keeps whole (the hypervisor passes it on
+    as a module, so quotes, $ and the like mean nothing to GRUB)."""
+    given = [(opt, v) for opt, v in (("GUEST", kernel), ("INITRD", initrd),
+                                     ("GUEST_CMDLINE", cmdline)) if v]
+    if not given:
+        return Guest()
+    if not boots_any_guest(chapter):
+        names = " and ".join(f"{opt}=" for opt, _ in given)
+        those = ", ".join(ch for ch in chapters() if boots_any_guest(ch)) or "none yet"
+        raise Refused(f"{names} {'is' if len(given) == 1 else 'are'} for a chapter whose "
+                      f"hypervisor boots a guest kernel ({those}); chapter {chapter} boots "
+                      f"its own guest")
+    files = {}
+    for opt, value in (("GUEST", kernel), ("INITRD", initrd)):
+        if value:
+            path = Path(value).expanduser().resolve()
+            if not path.is_file():
+                what = "is a directory" if path.is_dir() else "does not exist"
+                raise Refused(f"{opt}={value}: the file {what}")
+            files[opt] = path
+    if cmdline:
+        for at, c in enumerate(cmdline):
+            if c not in PRINTABLE_ASCII:
+                raise Refused(f"GUEST_CMDLINE contains {c!r} at character {at + 1}: it takes "
+                              f"printable ASCII only (space to ~)")
+        if len(cmdline) > GUEST_CMDLINE_MAX:
+            raise Refused(f"GUEST_CMDLINE is {len(cmdline)} characters long: Linux keeps "
+                          f"{GUEST_CMDLINE_MAX} at most (COMMAND_LINE_SIZE)")
+    return Guest(files.get("GUEST"), files.get("INITRD"), cmdline or None)
+
+
+def _cmdline_file(text):
+    """The guest's command line as a file to travel as a module, kept by
+    its content (so ISOs stay cached)."""
+    path = BUILD / "guest-cmdline" / f"{hashlib.sha256(text.encode()).hexdigest()[:16]}.txt"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}")
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    return path
+
+
+def guest_modules(entries, guest):
+    """The chapter's module entries with the Guest's files in place of its
+    own: GUEST replaces the kernel (and drops the chapter's initrd, which
+    belongs to its own kernel), INITRD the initrd, GUEST_CMDLINE becomes a
+    module "cmdline"."""
+    if not guest:
+        return entries
+    keep = {name: [e for e in entries if e[1] == name] for name in (INITRD_MODULE,
+                                                                    CMDLINE_MODULE)}
+    initrd = ([(guest.initrd, INITRD_MODULE)] if guest.initrd else
+              [] if guest.kernel else keep[INITRD_MODULE])
+    cmdline = ([(_cmdline_file(guest.cmdline), CMDLINE_MODULE)] if guest.cmdline else
+               keep[CMDLINE_MODULE])
+    out = []
+    for path, name in entries:
+        if name == KERNEL_MODULE:
+            out += [(guest.kernel or path, name)] + initrd + cmdline
+        elif name not in keep:
+            out.append((path, name))
+    return out
+
+
 # --- host chapters: a VMM in user space on /dev/kvm (chapter 7) -------------
 
 HOST_PROGRAM = "stepvisor-kvm"
 KVM_DEVICE = Path("/dev/kvm")
-# CMDLINE= picks the guest: chapter 4's (with its disk) or the two-vCPU one.
+# CMDLINE= picks the guest: chapter 4's (with its disk), the two-vCPU one,
+# or chapter 5's (its interrupts and timers from the VMM's own devices).
 HOST_GUESTS = {"": ["guests/guest_io.bin", "guests/disk.img"],
-               "smp": ["--smp", "guests/kvm_smp.bin"]}
+               "smp": ["--smp", "guests/kvm_smp.bin"],
+               "irq": ["guests/guest_irq.bin", "guests/disk.img"]}
 
 
 def is_host_chapter(chapter):
@@ -172,10 +284,11 @@ def run_host(chapter, cmdline="", workdir=None, timeout=120, live=False):
     return RunResult("kvm", com1.read_text(errors="replace"), code, timed_out, secs, workdir)
 
 
-def module_entries(chapter):
+def module_entries(chapter, guest=None):
     """The files a chapter boots with, listed in chapters/NN-*/modules, one
     a line: a path relative to build/, then optionally the name the
-    hypervisor finds it by (the file's own name when absent)."""
+    hypervisor finds it by (the file's own name when absent); with a
+    Guest's files in place of the chapter's own (guest_modules)."""
     listing = ROOT / "chapters" / chapter / "modules"
     if not listing.exists():
         return []
@@ -184,12 +297,17 @@ def module_entries(chapter):
         if line.strip() and not line.startswith("#"):
             path, _, name = line.strip().partition(" ")
             out.append((BUILD / path, name.strip() or Path(path).name))
-    return out
+    return guest_modules(out, guest)
 
 
-def modules(chapter):
+def modules(chapter, guest=None):
     """The paths of the chapter's modules (module_entries without names)."""
-    return [path for path, _ in module_entries(chapter)]
+    return [path for path, _ in module_entries(chapter, guest)]
+
+
+def module_bytes(chapter, guest=None):
+    """What the chapter's modules weigh (0 for a file not built yet)."""
+    return sum(p.stat().st_size for p in modules(chapter, guest) if p.exists())
 
 
 def _digest(paths, *extra):
@@ -202,15 +320,17 @@ def _digest(paths, *extra):
     return h.hexdigest()[:16]
 
 
-def build_iso(chapter, cmdline=""):
-    """A GRUB ISO that boots chapter with cmdline; cached by content, so
-    each scenario's ISO is made once (about 0.2 s with few GRUB modules)."""
+def build_iso(chapter, cmdline="", guest=None):
+    """A GRUB ISO that boots chapter with cmdline (and a Guest's files as
+    its modules); cached by content, so each scenario's ISO is made once
+    (about 0.2 s with few GRUB modules)."""
     check_cmdline(cmdline)
-    files = [kernel(chapter)] + modules(chapter)
+    entries = module_entries(chapter, guest)
+    files = [kernel(chapter)] + [path for path, _ in entries]
     for f in files:
         if not f.exists():
             raise SystemExit(f"stepvisor: {f} is missing; run 'make images'")
-    names = [name for _, name in module_entries(chapter)]
+    names = [name for _, name in entries]
     iso = BUILD / "iso" / f"{chapter}-{_digest(files, cmdline, *names)}.iso"
     if iso.exists():
         return iso
@@ -221,7 +341,7 @@ def build_iso(chapter, cmdline=""):
         shutil.copy(files[0], boot / "stepvisor.elf")
         lines = ["set timeout=0", "set default=0", 'menuentry "stepvisor" {',
                  f"  multiboot /boot/stepvisor.elf {cmdline}".rstrip()]
-        for m, name in module_entries(chapter):
+        for m, name in entries:
             shutil.copy(m, boot / name)
             lines.append(f"  module /boot/{name} {name}")
         lines += ["  boot", "}"]
@@ -282,7 +402,11 @@ class RunResult:
         return None
 
 
-def _bochsrc(iso, com1, log, cpu_model, megs):
+def _bochsrc(iso, com1, log, cpu_model, megs, tty=None):
+    """Bochs's configuration: COM1 writes to the file com1, or with tty to
+    that terminal (a pty's slave end, where Bochs's mode=term also reads
+    what is typed: Bochs sets it raw, 8 bits, nothing translated)."""
+    serial = f"mode=term, dev={tty}" if tty else f"mode=file, dev={com1}"
     return f"""\
 display_library: term
 megs: {megs}
@@ -291,7 +415,7 @@ vgaromimage: file=/usr/share/vgabios/vgabios.bin
 cpu: model={cpu_model}, count=1, ips=80000000, reset_on_triple_fault=0
 ata0-master: type=cdrom, path={iso}, status=inserted
 boot: cdrom
-com1: enabled=1, mode=file, dev={com1}
+com1: enabled=1, {serial}
 port_e9_hack: enabled=1
 log: {log}
 panic: action=fatal
@@ -345,7 +469,8 @@ def _kill_group(proc):
 
 
 class Interrupted(Exception):
-    """The launcher was told to stop (Ctrl-C, SIGTERM, SIGHUP)."""
+    """The launcher was told to stop (Ctrl-C, SIGTERM, SIGHUP, or the key
+    that ends an interactive run)."""
 
 
 def _on_signal(signum, frame):
@@ -370,35 +495,264 @@ def _fresh_workdir(workdir):
     return workdir
 
 
+# --- COM1 on a pseudo-terminal: read as it comes, typed into ---------------
+
+POLL_SECONDS = 0.05
+# Bochs's 16550 takes one typed byte per character time into a 16-byte
+# receive FIFO and drops what overflows it; the hypervisor empties it when
+# it polls. Typing a few bytes at a time, with pauses, loses none.
+TYPE_CHUNK = 8
+TYPE_PAUSE = 0.02  # seconds
+# Ends an interactive run (telnet's escape character, Ctrl-]); every other
+# key, Ctrl-C included, goes to the guest.
+END_KEY, END_KEY_NAME = b"\x1d", "Ctrl-]"
+
+
+class SerialLine:
+    """COM1 of the emulated machine on a pseudo-terminal: the emulator
+    opens its slave end (Bochs's com1 mode=term, QEMU's -serial /dev/pts/N)
+    and a thread copies what comes out of the master end to com1.log, the
+    log every test reads, and to show(bytes) when given; send() types.
+    Both ends are raw: bytes pass unchanged both ways."""
+
+    def __init__(self, com1, show=None):
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.slave)
+        self.path = os.ttyname(self.slave)
+        self.show = show
+        self._log = open(com1, "wb")
+        self.data = bytearray()
+        self.changed = threading.Condition()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._copy, daemon=True)
+        self._thread.start()
+
+    def _copy(self):
+        """Copies output until told to stop and the line has gone quiet
+        (the emulator has ended: nothing it wrote is lost)."""
+        while True:
+            ready, _, _ = select.select([self.master], [], [], POLL_SECONDS)
+            if not ready:
+                if self._stop.is_set():
+                    return
+                continue
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:  # EIO: the slave end is closed
+                return
+            self._log.write(chunk)
+            self._log.flush()
+            if self.show:
+                self.show(chunk)
+            with self.changed:
+                self.data += chunk
+                self.changed.notify_all()
+
+    def send(self, data, chunk=TYPE_CHUNK, pause=TYPE_PAUSE):
+        for at in range(0, len(data), chunk):
+            if at:
+                time.sleep(pause)
+            view = memoryview(data[at:at + chunk])
+            while view:
+                view = view[os.write(self.master, view):]
+
+    def close(self):
+        if self._stop.is_set():
+            return
+        self._stop.set()
+        self._thread.join()
+        os.close(self.master)
+        os.close(self.slave)
+        self._log.close()
+
+
+class NotSeen(Exception):
+    """Session.wait_for: the text did not come (timeout, or the emulator
+    ended first); the message shows the end of COM1's output."""
+
+
+class Session:
+    """A running emulator whose COM1 is a SerialLine: wait_for() what it
+    prints, send() what to type, finish() for the RunResult. It runs in a
+    process group of its own, killed with SIGKILL at its timeout (None:
+    never) and on every way out (close(), the end of a with block).
+    make_cmd(tty) gives the command line, COM1 on the pty's slave tty."""
+
+    def __init__(self, emulator, make_cmd, workdir, timeout=None, show=None, env=None):
+        self.emulator = emulator
+        self.workdir = Path(workdir)
+        self.com1 = self.workdir / "com1.log"
+        self.line = SerialLine(self.com1, show)
+        self.start = time.monotonic()
+        self.deadline = None if timeout is None else self.start + timeout
+        self.timed_out = False
+        self.seen = 0  # wait_for looks past what it matched before
+        self.proc = None
+        try:
+            cmd = make_cmd(self.line.path)
+            with open(self.workdir / "emulator.out", "wb") as out:
+                self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                                             stderr=subprocess.STDOUT, start_new_session=True,
+                                             cwd=self.workdir, env=env)
+        except BaseException:
+            self.line.close()
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    def text(self):
+        """Everything COM1 has printed so far."""
+        with self.line.changed:
+            return self.line.data.decode(errors="replace")
+
+    def _until(self, timeout):
+        until = time.monotonic() + timeout if timeout is not None else None
+        if self.deadline is not None:
+            until = self.deadline if until is None else min(until, self.deadline)
+        return until
+
+    def wait_for(self, text, timeout=60):
+        """Waits until COM1 prints text (after what the last wait_for
+        matched) and returns the output from there to the match's end;
+        NotSeen at the timeout or when the emulator ends first."""
+        want = text.encode()
+        until = self._until(timeout)
+        last_look = False  # after the emulator ended, once its output is in
+        with self.line.changed:
+            while True:
+                at = self.line.data.find(want, self.seen)
+                if at >= 0:
+                    got = self.line.data[self.seen:at + len(want)]
+                    self.seen = at + len(want)
+                    return got.decode(errors="replace")
+                left = None if until is None else until - time.monotonic()
+                if last_look or left is not None and left <= 0:
+                    break
+                if self.proc.poll() is not None:
+                    last_look = True
+                    self.line.changed.wait(2 * POLL_SECONDS)
+                else:
+                    self.line.changed.wait(POLL_SECONDS if left is None
+                                           else min(POLL_SECONDS, left))
+        why = (f"{self.emulator} ended (exit code {self.proc.returncode})"
+               if self.proc.poll() is not None else f"not within {timeout} s")
+        tail = self.text[-3000:]
+        raise NotSeen(f"{text!r} did not come: {why}; artifacts in {self.workdir}; "
+                      f"COM1 ends:\n{tail}")
+
+    def send(self, text):
+        """Types text into COM1 (a few bytes at a time: TYPE_CHUNK)."""
+        self.line.send(text.encode() if isinstance(text, str) else bytes(text))
+
+    def interact(self, fd):
+        """Passes what is typed on the terminal fd to COM1, unbuffered and
+        unechoed (the guest echoes), until the emulator ends or the
+        deadline; END_KEY ends the run (Interrupted). The terminal is
+        restored on every way out."""
+        saved = termios.tcgetattr(fd)
+        mode = termios.tcgetattr(fd)
+        # Raw input (Ctrl-C is a byte for the guest, not a signal), but
+        # output still turns \n into \r\n: the hypervisor's lines end in \n.
+        mode[0] &= ~(termios.BRKINT | termios.ICRNL | termios.INPCK | termios.ISTRIP |
+                     termios.IXON)
+        mode[3] &= ~(termios.ECHO | termios.ICANON | termios.IEXTEN | termios.ISIG)
+        mode[6][termios.VMIN], mode[6][termios.VTIME] = 1, 0
+        try:
+            termios.tcsetattr(fd, termios.TCSAFLUSH, mode)
+            while self.proc.poll() is None:
+                if self.deadline is not None and time.monotonic() > self.deadline:
+                    return
+                ready, _, _ = select.select([fd], [], [], POLL_SECONDS)
+                if not ready:
+                    continue
+                data = os.read(fd, 1024)
+                if not data:
+                    return
+                before, end, _ = data.partition(END_KEY)
+                self.send(before)
+                if end:
+                    raise Interrupted(END_KEY_NAME)
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+    def finish(self, timeout=None):
+        """Waits for the emulator to end (until the session's deadline, or
+        timeout seconds more) and returns the RunResult; a run still going
+        then is killed and has no verdict."""
+        until = self._until(timeout)
+        while self.proc.poll() is None:
+            if until is not None and time.monotonic() > until:
+                self.timed_out = True
+                break
+            time.sleep(POLL_SECONDS)
+        self.close()
+        code = None if self.timed_out else self.proc.returncode
+        return RunResult(self.emulator, self.com1.read_text(errors="replace"), code,
+                         self.timed_out, time.monotonic() - self.start, self.workdir)
+
+    def close(self):
+        """Kills the emulator's process group and closes COM1 (its log
+        then holds everything the emulator wrote)."""
+        if self.proc is not None:
+            _kill_group(self.proc)
+        self.line.close()
+
+
+def start_bochs_iso(iso, workdir, cpu_model=DEFAULT_BOCHS_MODEL, timeout=None, show=None,
+                    commands=("continue", "quit"), megs=BOCHS_MEGS):
+    """A Session: Bochs booting iso, COM1 on a pty. Its debugger stops at
+    t=0 and runs commands (by default: let it run, then quit)."""
+    workdir = _fresh_workdir(workdir)
+    (workdir / "cmds.rc").write_text("\n".join(commands) + "\n")
+
+    def cmd(tty_path):
+        (workdir / "bochsrc").write_text(
+            _bochsrc(iso, None, workdir / "bochs.log", cpu_model, megs, tty=tty_path))
+        return ["bochs", "-q", "-f", "bochsrc", "-rc", "cmds.rc"]
+    return Session("bochs", cmd, workdir, timeout, show, env=dict(os.environ, TERM="vt100"))
+
+
+def start_bochs(chapter, cmdline="", workdir=None, cpu_model=DEFAULT_BOCHS_MODEL,
+                timeout=120, show=None, iso=None, guest=None, commands=("continue", "quit")):
+    """A Session: chapter (with a Guest's files) booting under Bochs. Any
+    model Bochs knows is taken here (tests boot AMD models too); MODEL= on
+    make is checked against BOCHS_MODELS."""
+    check_guest_mem(cmdline, "Bochs", BOCHS_MEGS, module_bytes(chapter, guest))
+    iso = iso or build_iso(chapter, cmdline, guest)
+    return start_bochs_iso(iso, workdir or BUILD / "run" / chapter, cpu_model, timeout, show,
+                           commands)
+
+
 def run_bochs(chapter, cmdline="", workdir=None, cpu_model=DEFAULT_BOCHS_MODEL,
-              timeout=120, live=False, iso=None):
-    """Boots chapter's ISO (or the given iso) under Bochs. Any model Bochs
-    knows is taken here (tests boot AMD models too); MODEL= on make is
-    checked against BOCHS_MODELS."""
-    check_guest_mem(cmdline, "Bochs", BOCHS_MEGS)
-    iso = iso or build_iso(chapter, cmdline)
-    workdir = _fresh_workdir(workdir or BUILD / "run" / chapter)
-    com1 = workdir / "com1.log"
-    com1.touch()
-    (workdir / "bochsrc").write_text(
-        _bochsrc(iso, com1, workdir / "bochs.log", cpu_model, BOCHS_MEGS))
-    # Bochs's debugger stops at t=0: these commands let it run, then quit.
-    (workdir / "cmds.rc").write_text("continue\nquit\n")
-    env = dict(os.environ, TERM="vt100")
-    cmd = ["bochs", "-q", "-f", "bochsrc", "-rc", "cmds.rc"]
-    code, timed_out, secs = _supervise(cmd, com1, timeout, live, env)
-    return RunResult("bochs", com1.read_text(errors="replace"), code, timed_out,
-                     secs, workdir)
+              timeout=120, live=False, iso=None, guest=None):
+    """Boots chapter's ISO (or the given iso) under Bochs to its end."""
+    with start_bochs(chapter, cmdline, workdir, cpu_model, timeout, _shower(live), iso,
+                     guest) as s:
+        return s.finish()
 
 
-def _qemu_cmd(chapter, cmdline, accel, serial):
+def _qemu_cmd(chapter, cmdline, accel, serial, guest=None, links=None):
     """QEMU's command line as its manual documents it: -kernel and
     -initrd for a multiboot image and its modules, -append for the command
     line, -serial for COM1, the isa-debug-exit device, and with KVM
-    -accel kvm -cpu host (the host's VMX features, passed through)."""
+    -accel kvm -cpu host (the host's VMX features, passed through). With
+    links (a directory), each module is reached through a symbolic link
+    there named as the module: -initrd splits at commas and spaces."""
     check_cmdline(cmdline)
-    check_guest_mem(cmdline, "QEMU", QEMU_MEGS)
-    mods = ",".join(f"{m} {name}" for m, name in module_entries(chapter))
+    entries = module_entries(chapter, guest)
+    check_guest_mem(cmdline, "QEMU", QEMU_MEGS, module_bytes(chapter, guest))
+    if links is not None:
+        links.mkdir(parents=True, exist_ok=True)
+        for m, name in entries:
+            (links / name).unlink(missing_ok=True)
+            (links / name).symlink_to(Path(m).resolve())
+        entries = [(links / name, name) for _, name in entries]
+    mods = ",".join(f"{m} {name}" for m, name in entries)
     cmd = ["qemu-system-x86_64", "-kernel", str(kernel(chapter)),
            "-append", cmdline, "-m", str(QEMU_MEGS), "-display", "none",
            "-no-reboot", "-serial", serial,
@@ -413,15 +767,35 @@ def _qemu_cmd(chapter, cmdline, accel, serial):
     return cmd
 
 
-def run_qemu(chapter, cmdline="", workdir=None, accel="tcg", timeout=120,
-             live=False):
+def start_qemu(chapter, cmdline="", workdir=None, accel="tcg", timeout=120, show=None,
+               guest=None):
+    """A Session: chapter (with a Guest's files) under QEMU, COM1 on a pty
+    (-serial /dev/pts/N: QEMU reads what is typed there)."""
     workdir = _fresh_workdir(workdir or BUILD / "run" / chapter)
-    com1 = workdir / "com1.log"
-    com1.touch()
-    cmd = _qemu_cmd(chapter, cmdline, accel, f"file:{com1}")
-    code, timed_out, secs = _supervise(cmd, com1, timeout, live)
-    return RunResult(f"qemu-{accel}", com1.read_text(errors="replace"), code,
-                     timed_out, secs, workdir)
+    return Session(f"qemu-{accel}", lambda tty_path: _qemu_cmd(
+        chapter, cmdline, accel, tty_path, guest, links=workdir / "modules"),
+        workdir, timeout, show)
+
+
+def run_qemu(chapter, cmdline="", workdir=None, accel="tcg", timeout=120,
+             live=False, guest=None):
+    with start_qemu(chapter, cmdline, workdir, accel, timeout, _shower(live), guest) as s:
+        return s.finish()
+
+
+def _shower(live, raw=False):
+    """What shows COM1's output on this terminal as it comes: None when
+    not live; raw for an interactive run (the guest's line editing needs
+    its \r), else without \r, as the log is read."""
+    if not live:
+        return None
+
+    def show(chunk):
+        if not raw:
+            chunk = chunk.replace(b"\r", b"")
+        sys.stdout.buffer.write(chunk)
+        sys.stdout.flush()
+    return show
 
 
 def host_vmx():
@@ -465,13 +839,21 @@ def choose_emulator(emu):
     return "bochs", f"{why}: Bochs emulates VMX with EPT in software"
 
 
-def run(chapter, emu, cmdline, timeout, live=True, cpu_model=DEFAULT_BOCHS_MODEL):
+def run(chapter, emu, cmdline, timeout, live=True, cpu_model=DEFAULT_BOCHS_MODEL, guest=None,
+        interactive=False):
+    """Boots chapter to its end, COM1 shown live; interactive: what is
+    typed on this terminal goes to COM1 (Session.interact)."""
     workdir = BUILD / "run" / f"{chapter}-{emu}"
+    show = _shower(live, raw=interactive)
     if emu == "bochs":
-        return run_bochs(chapter, cmdline, workdir=workdir, cpu_model=cpu_model,
-                         timeout=timeout, live=live)
-    return run_qemu(chapter, cmdline, workdir=workdir,
-                    accel="kvm" if emu == "qemu-kvm" else "tcg", timeout=timeout, live=live)
+        session = start_bochs(chapter, cmdline, workdir, cpu_model, timeout, show, guest=guest)
+    else:
+        session = start_qemu(chapter, cmdline, workdir, "kvm" if emu == "qemu-kvm" else "tcg",
+                             timeout, show, guest)
+    with session:
+        if interactive:
+            session.interact(sys.stdin.fileno())
+        return session.finish()
 
 
 def outcome(r, emu, timeout):
@@ -494,21 +876,30 @@ def outcome(r, emu, timeout):
 
 def cmd_run(args):
     chapter = resolve_chapter(args.chapter)
+    guest = check_guest(chapter, args.guest, args.initrd, args.guest_cmdline)
     if is_host_chapter(chapter):
         return cmd_run_host(chapter, args)
     emu, why = choose_emulator(args.emu)
-    timeout = check_timeout(args.timeout)
+    # A chapter that boots any guest passes COM1 through: on a terminal,
+    # the user types into the guest's console, for as long as it takes.
+    interactive = boots_any_guest(chapter) and sys.stdin.isatty()
+    timeout = (check_timeout(args.timeout) if args.timeout is not None
+               else None if interactive else DEFAULT_TIMEOUT)
     model = check_model(args.model)
     check_cmdline(args.cmdline)
     if emu == "bochs":
-        check_guest_mem(args.cmdline, "Bochs", BOCHS_MEGS)
+        check_guest_mem(args.cmdline, "Bochs", BOCHS_MEGS, module_bytes(chapter, guest))
     else:
-        check_guest_mem(args.cmdline, "QEMU", QEMU_MEGS)
+        check_guest_mem(args.cmdline, "QEMU", QEMU_MEGS, module_bytes(chapter, guest))
     on = f" ({model})" if emu == "bochs" and model != DEFAULT_BOCHS_MODEL else ""
     print(f"stepvisor: running chapter {chapter} under {emu}{on}: {why}", flush=True)
-    r = run(chapter, emu, args.cmdline, timeout, cpu_model=model)
+    if interactive:
+        print(f"stepvisor: what you type goes to the guest's serial console (Ctrl-C too); "
+              f"{END_KEY_NAME} ends the run", flush=True)
+    r = run(chapter, emu, args.cmdline, timeout, cpu_model=model, guest=guest,
+            interactive=interactive)
     code, line = outcome(r, emu, timeout)
-    print(line)
+    print(("\n" if interactive and not r.log.endswith("\n") else "") + line)
     return code
 
 
@@ -520,8 +911,9 @@ def refuse_host(chapter, what):
 
 def cmd_iso(args):
     chapter = resolve_chapter(args.chapter)
+    guest = check_guest(chapter, args.guest, args.initrd, args.guest_cmdline)
     refuse_host(chapter, "it has no ISO")
-    iso = build_iso(chapter, args.cmdline)
+    iso = build_iso(chapter, args.cmdline, guest)
     dest = BUILD / chapter / "stepvisor.iso"
     shutil.copy(iso, dest)
     print(f"stepvisor: {dest.relative_to(ROOT)}: boots with BIOS (legacy boot, or UEFI "
@@ -557,6 +949,7 @@ stepvisor: Bochs debugger with the hypervisor's symbols loaded (ldsym): the
 
 def cmd_debug(args):
     chapter = resolve_chapter(args.chapter)
+    guest = check_guest(chapter, args.guest, args.initrd, args.guest_cmdline)
     refuse_host(chapter, f"debug it with gdb {BUILD.name}/{chapter}/{HOST_PROGRAM}")
     emu, why = choose_emulator(args.emu)
     model = check_model(args.model)
@@ -565,7 +958,7 @@ def cmd_debug(args):
     print(f"stepvisor: debugging chapter {chapter} under {emu}: {why}")
     if emu == "qemu-kvm":
         port = "1234"
-        cmd = _qemu_cmd(chapter, args.cmdline, "kvm", "stdio")
+        cmd = _qemu_cmd(chapter, args.cmdline, "kvm", "stdio", guest)
         cmd += ["-gdb", f"tcp:127.0.0.1:{port}", "-S"]
         qemu = subprocess.Popen(cmd, start_new_session=True)
         try:
@@ -581,7 +974,7 @@ def cmd_debug(args):
     if emu == "qemu-tcg":
         print("stepvisor: QEMU without KVM has no VMX; debugging under Bochs instead")
     workdir = _fresh_workdir(BUILD / "debug" / chapter)
-    cmd, symbols = bochs_debug_setup(chapter, args.cmdline, workdir, model)
+    cmd, symbols = bochs_debug_setup(chapter, args.cmdline, workdir, model, guest=guest)
     print(BOCHS_DEBUG_HELP.format(main=symbols.get("chapter_main", 0), chapter=chapter,
                                   com1=(workdir / "com1.log").relative_to(ROOT)))
     # Bochs's debugger takes the terminal, and Ctrl-C stops the emulated
@@ -594,11 +987,11 @@ def cmd_debug(args):
         _kill_group_of_child(proc)
 
 
-def bochs_debug_setup(chapter, cmdline, workdir, model, commands=()):
+def bochs_debug_setup(chapter, cmdline, workdir, model, commands=(), guest=None):
     """The Bochs command line for debugging chapter in workdir: its config,
     the symbol file, and an rc file that loads the symbols, then runs
     commands (the debugger reads the terminal after them)."""
-    iso = build_iso(chapter, cmdline)
+    iso = build_iso(chapter, cmdline, guest)
     (workdir / "bochsrc").write_text(
         _bochsrc(iso, workdir / "com1.log", workdir / "bochs.log", model, BOCHS_MEGS))
     symbols = bochs_symbols(BUILD / chapter / "stepvisor.elf64", workdir / "stepvisor.sym")
@@ -677,10 +1070,10 @@ def _bochs_from_entry(chapter, cmdline, workdir, timeout):
 def cmd_run_host(chapter, args):
     if args.emu != "auto":
         raise Refused(f"chapter {chapter} runs on /dev/kvm itself: EMU= does not apply")
-    timeout = check_timeout(args.timeout)
+    timeout = check_timeout(args.timeout if args.timeout is not None else DEFAULT_TIMEOUT)
     if args.cmdline not in HOST_GUESTS:
-        raise Refused(f"chapter {chapter} takes CMDLINE= empty (chapter 4's guest) or "
-                      f"'smp' (two vCPUs), not {args.cmdline!r}")
+        raise Refused(f"chapter {chapter} takes CMDLINE= empty (chapter 4's guest), "
+                      f"'smp' (two vCPUs) or 'irq' (chapter 5's guest), not {args.cmdline!r}")
     why = "a user-space VMM, no emulator"
     if not os.access(KVM_DEVICE, os.R_OK | os.W_OK):
         why = f"{KVM_DEVICE} is not usable by this user: the VMM will say why"
@@ -725,6 +1118,122 @@ def _print_exit_costs(title, per_chapter):
         print(f"  {kind:<28}" + "".join(
             f"{rows[kind]:>10,}" if kind in rows else f"{'-':>10}"
             for rows in per_chapter.values()))
+
+
+# --- Linux under chapter 6: typed into, and timed in Bochs ticks -------------
+
+LINUX = BUILD / "linux"
+LINUX_PROMPT = "stepvisor# "
+# The hypervisor's line before its first VM entry; with clock: sync=none
+# Bochs's TSC is its tick counter (checked: RDTSC read 392,829,854 where
+# the debugger's ptime said 392,829,855, one instruction later).
+FIRST_GUEST_INSTRUCTION = re.compile(r"loader: first guest instruction at host TSC (\d+)")
+# The shell has printed its prompt and waits for a key: busybox's line
+# editing polls the console before it reads; nothing earlier polls a tty
+# (tools/bochs_linux_native.py). A linear-address breakpoint: it fires in
+# VMX non-root operation too, at the kernel's own virtual address.
+PROMPT_SYMBOL = "n_tty_poll"
+PTIME = re.compile(r"ptime: (\d+)")
+EXIT_ROW = re.compile(r" +(\d+) +(\d+) (.+)")
+
+
+def elf_symbol(elf, name):
+    out = subprocess.run(["nm", str(elf)], capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        fields = line.split()
+        if len(fields) == 3 and fields[2] == name:
+            return int(fields[0], 16)
+    raise SystemExit(f"stepvisor: no symbol {name} in {elf}")
+
+
+def start_linux(chapter, guest=None, workdir=None, timeout=600, show=None, cmdline=""):
+    """A Session: chapter booting the project's Linux (or a Guest's
+    kernel built from it) under Bochs; the debugger reads the tick count
+    once, when the shell first waits for a key (prompt_ticks)."""
+    prompt = elf_symbol(LINUX / "vmlinux", PROMPT_SYMBOL)
+    return start_bochs(chapter, cmdline, workdir, timeout=timeout, show=show, guest=guest,
+                       commands=(f"lb {prompt:#x}", "continue", "ptime", "del 1", "continue",
+                                 "quit"))
+
+
+def boot_ticks(result):
+    """Bochs ticks from the guest kernel's first instruction (the
+    hypervisor's TSC line) to the shell's prompt (start_linux's ptime);
+    None when either is missing."""
+    first = next((int(m[1]) for m in map(FIRST_GUEST_INSTRUCTION.fullmatch, result.lines)
+                  if m), None)
+    out = result.workdir / "emulator.out"
+    ptime = PTIME.findall(out.read_text(errors="replace")) if out.exists() else []
+    if first is None or not ptime:
+        return None
+    return int(ptime[0]) - first
+
+
+def exit_table(lines):
+    """The hypervisor's table of VM exits at the end of a run: [(count,
+    basic exit reason, name)]."""
+    at = next((i for i, line in enumerate(lines) if line.startswith("VM exits:")), None)
+    if at is None:
+        return []
+    rows = []
+    for line in lines[at + 1:]:
+        m = EXIT_ROW.fullmatch(line)
+        if not m:
+            break
+        rows.append((int(m[1]), int(m[2]), m[3]))
+    return rows
+
+
+# The goal (issue 13): chapter 6's boot at most this many times native.
+LINUX_GOAL_RATIO = 1.5
+
+
+def bench_linux(timeout):
+    """Chapter 6 boots Linux to the prompt, `reboot -f` typed there; the
+    same kernel booted natively by Bochs through GRUB, with as much RAM as
+    the guest had. Prints ticks, their ratio, wall seconds and the exits
+    by reason; True when both runs reached the prompt."""
+    import bochs_linux_native
+    chapter = next((ch for ch in chapters() if boots_any_guest(ch)), None)
+    if chapter is None:
+        print("\nLinux: no chapter boots a guest kernel yet")
+        return False
+    with start_linux(chapter, workdir=BUILD / "bench" / f"{chapter}-linux",
+                     timeout=timeout) as session:
+        try:
+            session.wait_for(LINUX_PROMPT, timeout)
+            to_prompt = time.monotonic() - session.start
+            session.send("reboot -f\n")
+        except NotSeen as e:
+            print(f"\nLinux under {chapter}: no prompt: {e}")
+            to_prompt = None
+        r = session.finish(timeout)
+    ticks = boot_ticks(r)
+    ram = next((int(m[1]) for m in map(re.compile(r"EPT: guest RAM (\d+) MiB.*").fullmatch,
+                                        r.lines) if m), bochs_linux_native.DEFAULT_MEGS)
+    native = bochs_linux_native.measure(timeout=timeout, megs=ram)
+    t = native["ticks"]
+    native_ticks = t[2] - t[0] if len(t) == 3 else None
+    print(f"\nLinux {(LINUX / 'release').read_text().strip()} to its shell prompt, in Bochs "
+          "ticks (instructions, and idle time skipped) from the kernel's first instruction")
+    print(f"  natively (GRUB, {ram} MB, {native['cmdline']!r}): "
+          + (f"{native_ticks:,} ticks, {native['seconds']:.1f} s for the whole run"
+             if native_ticks else f"did not reach the prompt (see {native['workdir']})"))
+    wall = f"{to_prompt:.1f} s to the prompt, " if to_prompt else ""
+    print(f"  under stepvisor ({chapter}, guest RAM {ram} MiB): "
+          + (f"{ticks:,} ticks, " if ticks else "no tick count, ")
+          + f"{wall}{r.seconds:.1f} s for the whole run; {r.verdict or 'no verdict'}")
+    if ticks and native_ticks:
+        ratio = ticks / native_ticks
+        print(f"  ratio {ratio:.2f}x native (goal: at most {LINUX_GOAL_RATIO}x): "
+              + ("met" if ratio <= LINUX_GOAL_RATIO else "NOT met"))
+    rows = exit_table(r.lines)
+    if rows:
+        total = sum(count for count, _, _ in rows)
+        print(f"  VM exits during the run (boot, prompt, reboot -f): {total:,}")
+        for count, reason, name in sorted(rows, reverse=True):
+            print(f"    {count:>10,}  {reason:>3} {name}")
+    return bool(ticks and native_ticks and r.verdict == "PASS")
 
 
 def cmd_bench(args):
@@ -787,6 +1296,7 @@ def cmd_bench(args):
         _print_exit_costs("The same round trips under KVM, in TSC ticks (about cycles)", kvm)
     else:
         print(f"\nNo KVM figures: {kvm_why}")
+    ok = bench_linux(args.timeout) and ok
     return 0 if ok and calibrated == {1000} else 1
 
 
@@ -803,11 +1313,14 @@ def main(argv=None):
         s = sub.add_parser(name)
         s.add_argument("--chapter", required=True)
         s.add_argument("--cmdline", default="")
+        s.add_argument("--guest")
+        s.add_argument("--initrd")
+        s.add_argument("--guest-cmdline")
         if name != "iso":
             s.add_argument("--emu", default="auto")
             s.add_argument("--model", default=DEFAULT_BOCHS_MODEL)
         if name == "run":
-            s.add_argument("--timeout", default=str(DEFAULT_TIMEOUT))
+            s.add_argument("--timeout")  # default: DEFAULT_TIMEOUT, none interactively
     s = sub.add_parser("bench")
     s.add_argument("--timeout", type=int, default=300)
     sub.add_parser("doctor")

@@ -23,19 +23,26 @@
 
 static uint64_t extint_delivered, lapic_delivered, double_faults;
 
-/* The interrupt the CPU's INTR would see: ExtINT from the 8259s through
- * LINT0, or the local APIC's highest IRR vector above its PPR. */
+/* The 8259s' INT reaches the CPU as ExtINT: through LINT0, or through
+ * the I/O APIC's input wired to it. */
+static bool extint_waits(void)
+{
+    return (lapic_extint_open(&vpc.lapic) ||
+            ioapic_extint_open(&vpc.ioapic, IOAPIC_INPUT_EXTINT)) && pic_int_output(&vpc.pic);
+}
+
+/* The interrupt the CPU's INTR would see: ExtINT from the 8259s, or the
+ * local APIC's highest IRR vector above its PPR. */
 static bool interrupt_waits(void)
 {
-    return (lapic_extint_open(&vpc.lapic) && pic_int_output(&vpc.pic)) ||
-           lapic_deliverable(&vpc.lapic) >= 0;
+    return extint_waits() || lapic_deliverable(&vpc.lapic) >= 0;
 }
 
 /* "Interrupt Acceptance": the 8259s' INTA cycle for ExtINT (which goes
  * past the APIC's priorities), else IRR to ISR in the local APIC. */
 static unsigned acknowledge(void)
 {
-    if (lapic_extint_open(&vpc.lapic) && pic_int_output(&vpc.pic)) {
+    if (extint_waits()) {
         extint_delivered++;
         return pic_acknowledge(&vpc.pic);
     }

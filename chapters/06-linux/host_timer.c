@@ -5,12 +5,14 @@
  * rate generator at HOST_TIMER_HZ. The hypervisor runs with interrupts
  * off; a host interrupt arriving while the guest runs exits ("external-
  * interrupt exiting") already acknowledged ("acknowledge interrupt on
- * exit"), and exits/external_interrupt.c passes it here. */
+ * exit"), and exits/external_interrupt.c passes it here. Each tick also
+ * looks for input at the host's COM1 for the guest's UART. */
 #include "host_timer.h"
 #include "cpu.h"
 #include "pic8259.h"
 #include "pit8254.h"
 #include "printf.h"
+#include "uart.h"
 
 #define ICW1_INIT_ICW4 0x11u   /* ICW1, edge-triggered, cascaded, ICW4 follows */
 #define ICW3_SLAVE_ON_IRQ2 0x04u
@@ -52,10 +54,12 @@ void host_interrupt(unsigned vector)
     /* Every host interrupt is ended at once, so a non-specific EOI ends
      * this one; after a spurious IRQ7 nothing is in service, and it ends
      * nothing. */
-    if (vector == HOST_MASTER_VECTOR_BASE)
+    if (vector == HOST_MASTER_VECTOR_BASE) {
         timer_ticks++;
-    else
+        uart_poll_host(); /* what the user typed: uart.c says why here */
+    } else {
         other_interrupts++;
+    }
     if (vector >= HOST_SLAVE_VECTOR_BASE && vector < HOST_SLAVE_VECTOR_BASE + PIC_LINES)
         outb(PIC_SLAVE_COMMAND, OCW2_NON_SPECIFIC_EOI);
     outb(PIC_MASTER_COMMAND, OCW2_NON_SPECIFIC_EOI);

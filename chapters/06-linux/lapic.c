@@ -142,6 +142,13 @@ void lapic_accept(struct lapic *a, unsigned vector)
         set_bit(a->irr, vector, true);
 }
 
+void lapic_accept_trigger(struct lapic *a, unsigned vector, bool level)
+{
+    if (vector >= LAPIC_FIRST_LEGAL_VECTOR)
+        set_bit(a->tmr, vector, level);
+    lapic_accept(a, vector);
+}
+
 /* --- the timer ("APIC Timer") ------------------------------------------ */
 
 static unsigned timer_mode(const struct lapic *a)
@@ -294,6 +301,10 @@ void lapic_write(struct lapic *a, uint32_t offset, uint32_t value, uint64_t now)
     case LAPIC_ID: a->id = value & (TPR_MASK << ID_SHIFT); return;
     case LAPIC_TPR: a->tpr = value & TPR_MASK; return;
     case LAPIC_EOI: { /* "EOI Register": ends the highest in-service vector */
+        /* A level-triggered vector's EOI goes on to the I/O APIC. */
+        int top = highest(a->isr);
+        if (top >= 0 && (a->tmr[top / BITS_PER_WORD] >> (top % BITS_PER_WORD) & 1))
+            a->eoi_level = (uint8_t)top;
         /* LAB lapic-priority (continued): the EOI write clears the highest
          * bit set in the ISR.
          * Student stub:

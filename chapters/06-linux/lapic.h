@@ -78,6 +78,9 @@ struct lapic {
     uint64_t tsc_deadline; /**< IA32_TSC_DEADLINE, 0 = disarmed */
     uint32_t raised;       /**< timer periods raised to min_period */
     bool nmi;              /**< an NMI waits for the CPU */
+    uint8_t eoi_level;     /**< the vector of a level interrupt just ended by EOI,
+                                for the I/O APIC (0: none; vectors below 16 never
+                                reach the IRR) */
 };
 
 /** State after power-up or re-enable ("Local APIC State After Power-Up
@@ -105,5 +108,9 @@ bool lapic_blocked_by_in_service(const struct lapic *a);
 /** A locally generated interrupt of vector (LVT, self-IPI): into the IRR,
  *  or an illegal vector into the ESR. */
 void lapic_accept(struct lapic *a, unsigned vector);
+/** An interrupt message from the I/O APIC: lapic_accept, and the TMR
+ *  bit set for a level-triggered one, cleared for an edge ("Trigger Mode
+ *  Register (TMR)"). */
+void lapic_accept_trigger(struct lapic *a, unsigned vector, bool level);
 /** IA32_TSC_DEADLINE: written only in TSC-deadline mode. */
 void lapic_write_tsc_deadline(struct lapic *a, uint64_t value);

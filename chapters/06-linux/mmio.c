@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Emulating one MMIO access: fetch the instruction through the guest's
  * page tables and EPT, decode it, move the data between the register and
- * the device, and step over it. */
+ * the device, and step over it; in 64-bit mode, or in 32-bit protected
+ * mode (multiboot kernels). */
 #include "mmio.h"
 #include "exit_log.h"
 #include "guest_memory.h"
@@ -16,6 +17,10 @@
 #define MMIO_MAX_DEVICES 4
 #define HIGH_BYTE_SHIFT 8
 #define LOW_32_BITS 0xFFFFFFFFull
+#define PREFIX_ES 0x26
+#define PREFIX_CS 0x2E
+#define PREFIX_SS 0x36
+#define PREFIX_DS 0x3E
 
 static struct mmio_device *devices[MMIO_MAX_DEVICES];
 static unsigned device_count;
@@ -70,6 +75,46 @@ static bool guest_in_64bit_mode(void)
            (vmcs_read(GUEST_CS_ACCESS_RIGHTS) & AR_L);
 }
 
+/* 32-bit protected mode (a multiboot kernel): CS.D = 1 outside IA-32e
+ * mode, CR0.PE set. The same MOV forms, with 32-bit addresses: there
+ * ModRM mod 0 r/m 5 is an absolute address, not RIP-relative, bytes
+ * 0x40-0x4F are INC and DEC rather than REX (so no register above 7 and
+ * no 64-bit access), and 0x67 would mean 16-bit addressing (not decoded). */
+static bool guest_in_32bit_mode(void)
+{
+    return (vmcs_read(GUEST_CR0) & CR0_PE) && !(vmcs_read(GUEST_IA32_EFER) & EFER_LMA) &&
+           (vmcs_read(GUEST_CS_ACCESS_RIGHTS) & AR_DB);
+}
+
+static bool decode(const uint8_t *bytes, size_t avail, struct mmio_insn *in)
+{
+    if (guest_in_64bit_mode())
+        return mmio_decode(bytes, avail, in);
+    if (!guest_in_32bit_mode() || !mmio_decode(bytes, avail, in) || in->address_32 ||
+        in->size == 8 || in->reg > 7 || in->base > 7 || in->index > 7)
+        return false;
+    if (in->base == MMIO_BASE_RIP)
+        in->base = MMIO_NO_REGISTER;
+    in->address_32 = true;
+    in->protected_32 = true;
+    return true;
+}
+
+/* The base of the segment the operand uses in 32-bit mode: the override,
+ * else SS for an ESP or EBP base, else DS. */
+static uint64_t segment_base(const struct mmio_insn *in)
+{
+    switch (in->segment) {
+    case PREFIX_ES: return vmcs_read(GUEST_ES_BASE);
+    case PREFIX_CS: return vmcs_read(GUEST_CS_BASE);
+    case PREFIX_SS: return vmcs_read(GUEST_SS_BASE);
+    case PREFIX_DS: return vmcs_read(GUEST_DS_BASE);
+    default: break;
+    }
+    return in->base == GPR_RSP || in->base == GPR_RBP ? vmcs_read(GUEST_SS_BASE)
+                                                       : vmcs_read(GUEST_DS_BASE);
+}
+
 /* The linear address of the instruction's memory operand, as the CPU forms
  * it; the arithmetic wraps modulo 2^64 (or 2^32), as the CPU's does. */
 static uint64_t operand_address(const struct vcpu *v, const struct mmio_insn *in,
@@ -88,7 +133,9 @@ static uint64_t operand_address(const struct vcpu *v, const struct mmio_insn *in
         a += vmcs_read(GUEST_FS_BASE);
     else if (in->segment == MMIO_PREFIX_GS)
         a += vmcs_read(GUEST_GS_BASE);
-    return a;
+    else if (in->protected_32)
+        a += segment_base(in);
+    return in->protected_32 ? a & LOW_32_BITS : a;
 }
 
 /* The EPT violation names the first byte that faulted; an access that
@@ -117,7 +164,7 @@ enum exit_action mmio_emulate(struct vcpu *v, struct mmio_device *d, uint64_t gp
         avail++;
 
     struct mmio_insn in;
-    if (!guest_in_64bit_mode() || !mmio_decode(bytes, avail, &in) || in.is_write != is_write) {
+    if (!decode(bytes, avail, &in) || in.is_write != is_write) {
         kprintf("mmio: cannot emulate the instruction at RIP 0x%lx touching %s at GPA "
                 "0x%lx; bytes at RIP:", rip, d->name, gpa);
         for (size_t i = 0; i < avail && i < 8; i++)

@@ -32,6 +32,7 @@ struct mmio_insn {
     int64_t displacement; /**< sign-extended */
     uint8_t segment;      /**< the segment-override prefix byte, or 0 */
     bool address_32;      /**< the address-size prefix 67 */
+    bool protected_32;    /**< decoded for 32-bit protected mode (mmio.c) */
 };
 
 #define MMIO_NO_REGISTER (-1)

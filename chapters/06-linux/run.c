@@ -34,6 +34,9 @@ static const exit_handler handlers[EXIT_REASON_COUNT] = {
     [EXIT_REASON_EPT_MISCONFIGURATION] = handle_ept_misconfiguration,
     [EXIT_REASON_INVD] = handle_invd,
     [EXIT_REASON_XSETBV] = handle_xsetbv,
+    [EXIT_REASON_RDPMC] = handle_rdpmc,
+    [EXIT_REASON_MONITOR] = handle_monitor_mwait,
+    [EXIT_REASON_MWAIT] = handle_monitor_mwait,
     [EXIT_REASON_VMCLEAR] = handle_vmx_instruction,
     [EXIT_REASON_VMLAUNCH] = handle_vmx_instruction,
     [EXIT_REASON_VMPTRLD] = handle_vmx_instruction,
@@ -89,13 +92,6 @@ static __attribute__((noinline)) enum exit_action other_exit(struct vcpu *v, uin
     return unexpected_exit(v, basic);
 }
 
-/* MAX_EXITS reached: a guest that exits forever still ends. */
-static __attribute__((noinline)) bool too_many_exits(struct vcpu *v)
-{
-    vcpu_end(v, false, "the guest made %lu VM exits without ending", v->exits);
-    return false;
-}
-
 /* The exit's handler. */
 static inline bool handle(struct vcpu *v, uint64_t reason)
 {
@@ -118,13 +114,13 @@ static __attribute__((noinline)) bool alarm_then_handle(struct vcpu *v, uint64_t
     return handle(v, reason);
 }
 
-bool vm_exit_dispatch(struct vcpu *v)
+static bool dispatch(struct vcpu *v)
 {
     uint64_t reason = vmcs_read(EXIT_REASON);
 
-    if (__builtin_expect(v->exits >= MAX_EXITS, 0))
-        return too_many_exits(v);
-    /* No guest behaviour extends the run: every exit checks the clock, and
+    /* An operating system exits forever, so no bound on exits (chapter 5's
+     * MAX_EXITS) here: the deadline alone ends a run. No guest behaviour
+     * extends the run: every exit checks the clock, and
      * the preemption timer makes a guest that never exits exit. The same
      * comparison is the alarm of the guest's next timer. */
     if (__builtin_expect(vcpu_past_deadline(v), 0))
@@ -132,11 +128,24 @@ bool vm_exit_dispatch(struct vcpu *v)
     return handle(v, reason);
 }
 
+/* XCR0 is the one register the VMCS does not switch that guest and host
+ * may hold differently (exits/xsetbv.c). */
+bool vm_exit_dispatch(struct vcpu *v)
+{
+    xcr0_load_host(v);
+    bool resume = dispatch(v);
+    if (resume)
+        xcr0_load_guest(v);
+    return resume;
+}
+
 bool run_guest(struct vcpu *v)
 {
     vcpu_start_clock(v);
     virtual_time_start(v);
+    xcr0_load_guest(v);
     int failed = vm_run(v);
+    xcr0_load_host(v);
     if (failed) {
         /* VMfail: no guest ran. VMfailValid names the reason. */
         const char *insn = v->launched ? "VMRESUME" : "VMLAUNCH";

@@ -4,6 +4,7 @@
  * a write, writable for a read), and one writable status byte. The disk is
  * the module's memory, so a write is visible to the next read. */
 #include "virtio_blk.h"
+#include "pc.h"
 #include "printf.h"
 
 #define VIRTIO_ID_BLOCK 2
@@ -128,7 +129,7 @@ void virtio_blk_init(uint8_t *image, uint64_t size)
 {
     disk = image;
     disk_size = size;
-    virtio_device_init(&virtio_blk, "virtio-blk", VIRTIO_BLK_BASE);
+    virtio_device_init(&virtio_blk, "virtio-blk", VIRTIO_BLK_BASE, IRQ_VIRTIO_BLK);
     virtio_blk.device_id = VIRTIO_ID_BLOCK;
     virtio_blk.offered = VIRTIO_F_VERSION_1 | VIRTIO_BLK_F_FLUSH;
     virtio_blk.queue_count = 1;

@@ -6,6 +6,7 @@
 #include "virtio_console.h"
 #include "exit_log.h"
 #include "line_buffer.h"
+#include "pc.h"
 
 #define CONSOLE_RECEIVEQ 0
 #define CONSOLE_QUEUES 2
@@ -59,7 +60,8 @@ static const struct virtio_device_ops console_ops = {console_notify, console_con
 
 void virtio_console_init(void)
 {
-    virtio_device_init(&virtio_console, "virtio-console", VIRTIO_CONSOLE_BASE);
+    virtio_device_init(&virtio_console, "virtio-console", VIRTIO_CONSOLE_BASE,
+                       IRQ_VIRTIO_CONSOLE);
     virtio_console.device_id = VIRTIO_ID_CONSOLE;
     virtio_console.offered = VIRTIO_F_VERSION_1;
     virtio_console.queue_count = CONSOLE_QUEUES;

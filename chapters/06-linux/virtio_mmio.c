@@ -2,11 +2,15 @@
 /* The virtio-mmio transport. Each register access by the driver is one VM
  * exit (an EPT violation in the device's window, emulated by mmio.c); the
  * data itself never passes through here, it sits in guest RAM, in the
- * queues. virtio 1.x, "Virtio Over MMIO" and "Device Initialization". */
+ * queues. virtio 1.x, "Virtio Over MMIO" and "Device Initialization".
+ * The device interrupts on its ISA line (pc.h) while InterruptStatus is
+ * not 0: "used buffer" after it returns buffers, "configuration change"
+ * when it needs a reset; the driver's InterruptACK lowers it. */
 #include "virtio_mmio.h"
 #include "guest_memory.h"
 #include "exit_log.h"
 #include "printf.h"
+#include "vpc.h"
 #include "x86.h"
 
 const struct guest_ram virtio_guest_ram = {.map = guest_ram_map, .ctx = 0};
@@ -14,6 +18,11 @@ const struct guest_ram virtio_guest_ram = {.map = guest_ram_map, .ctx = 0};
 static struct virtio_device *as_virtio(struct mmio_device *m)
 {
     return (struct virtio_device *)m; /* mmio is the first member */
+}
+
+static void update_irq(struct virtio_device *d)
+{
+    vpc_set_irq(d->irq, d->interrupt_status != 0);
 }
 
 static struct virtq *selected_queue(struct virtio_device *d)
@@ -31,6 +40,7 @@ static void reset(struct virtio_device *d)
     d->interrupt_status = 0;
     for (unsigned i = 0; i < VIRTIO_MAX_QUEUES; i++)
         d->queue[i] = (struct virtq){0};
+    update_irq(d);
 }
 
 /* "Device Status Field": the device tells the driver it is broken by
@@ -41,6 +51,7 @@ static void needs_reset(struct virtio_device *d, unsigned queue, const char *why
          d->mmio.name, queue, why);
     d->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
     d->interrupt_status |= VIRTIO_INTERRUPT_CONFIG_CHANGE;
+    update_irq(d);
 }
 
 void virtio_device_fail(struct virtio_device *d, unsigned queue, enum virtq_error e)
@@ -64,6 +75,7 @@ void virtio_process_queue(struct virtio_device *d, unsigned queue, virtio_reques
     }
     if (e != VIRTQ_EMPTY)
         virtio_device_fail(d, queue, e);
+    update_irq(d);
 }
 
 /* FEATURES_OK sticks only if the driver accepted nothing we did not offer,
@@ -171,7 +183,10 @@ static void transport_write(struct mmio_device *m, uint64_t offset, unsigned siz
         q->ready = value & 1;
         break;
     case VIRTIO_MMIO_QUEUE_NOTIFY: notify(d, value); break;
-    case VIRTIO_MMIO_INTERRUPT_ACK: d->interrupt_status &= ~value; break;
+    case VIRTIO_MMIO_INTERRUPT_ACK:
+        d->interrupt_status &= ~value;
+        update_irq(d);
+        break;
     case VIRTIO_MMIO_STATUS: write_status(d, value); break;
     case VIRTIO_MMIO_QUEUE_DESC_LOW:
     case VIRTIO_MMIO_QUEUE_DESC_HIGH:
@@ -185,8 +200,10 @@ static void transport_write(struct mmio_device *m, uint64_t offset, unsigned siz
     }
 }
 
-void virtio_device_init(struct virtio_device *d, const char *name, uint64_t base)
+void virtio_device_init(struct virtio_device *d, const char *name, uint64_t base,
+                        unsigned irq)
 {
+    d->irq = irq;
     d->mmio = (struct mmio_device){.name = name, .base = base, .size = VIRTIO_MMIO_WINDOW,
                                    .quiet = true, .read = transport_read,
                                    .write = transport_write};

@@ -31,13 +31,16 @@ struct virtio_device {
     const struct virtio_device_ops *ops;
     /* Transport registers, as the driver last wrote them. */
     uint32_t status, device_features_sel, driver_features_sel, queue_sel;
-    uint32_t interrupt_status;
+    uint32_t interrupt_status; /**< the IRQ line is up while it is not 0 */
+    unsigned irq;              /**< its ISA interrupt line (pc.h) */
     uint64_t driver_features;
     struct virtq queue[VIRTIO_MAX_QUEUES];
 };
 
-/** Sets up d's transport; the device type fills in id, features, ops. */
-void virtio_device_init(struct virtio_device *d, const char *name, uint64_t base);
+/** Sets up d's transport on interrupt line irq; the device type fills in
+ *  id, features, ops. */
+void virtio_device_init(struct virtio_device *d, const char *name, uint64_t base,
+                        unsigned irq);
 /** Serves one request chain; *written: the bytes it put into the chain.
  *  Anything but VIRTQ_OK means the chain is unusable. */
 typedef enum virtq_error (*virtio_request_fn)(const struct virtq_chain *c, uint32_t *written);

@@ -54,6 +54,11 @@ static uint64_t next_deadline(void)
     return next;
 }
 
+bool virtual_time_armed(void)
+{
+    return next_deadline() != VIRTUAL_TIME_NEVER;
+}
+
 void virtual_time_rearm(struct vcpu *v)
 {
     uint64_t next = next_deadline();
@@ -88,8 +93,8 @@ static void run_timers(struct vcpu *v)
 {
     uint64_t now = virtual_time_now();
     if (pit_take_irq0_edges(&vpc.pit, vpc_pit_clock(now))) {
-        pic_set_irq(&vpc.pic, IRQ_PIT, true);
-        pic_set_irq(&vpc.pic, IRQ_PIT, false);
+        vpc_set_irq(IRQ_PIT, true);
+        vpc_set_irq(IRQ_PIT, false);
     }
     lapic_advance(&vpc.lapic, now);
     v->event_check = true;

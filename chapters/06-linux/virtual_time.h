@@ -23,6 +23,8 @@ void virtual_time_rearm(struct vcpu *v);
 /** The alarm went off (vm_exit_dispatch): the run's deadline ends the
  *  guest; a timer's raises its interrupt. */
 enum exit_action virtual_time_alarm(struct vcpu *v);
+/** True if a device timer is armed: a sleeping guest will wake. */
+bool virtual_time_armed(void);
 /** HLT with interrupts enabled: the virtual CPU sleeps until an interrupt
  *  can wake it; ends the guest by name if none ever can. */
 enum exit_action virtual_time_sleep(struct vcpu *v);

@@ -6,6 +6,10 @@
 #include "vmcs.h"
 #include "controls.h"
 #include "cpu.h"
+#include "cpuid_policy.h"
+#include "exits/exits.h"
+#include "msr_policy.h"
+#include "printf.h"
 #include "descriptors.h"
 #include "kstring.h"
 #include "msr.h"
@@ -25,7 +29,9 @@ extern char vm_exit_entry[]; /* vmentry.asm */
 #define DR7_RESET_VALUE 0x400ull
 #define REAL_MODE_LIMIT 0xFFFFu        /* 64 KiB segments */
 #define REAL_MODE_IVT_LIMIT 0x3FFu     /* 256 four-byte vectors */
+#define FLAT_LIMIT 0xFFFFFFFFu         /* 4 GiB segments, G = 1 */
 #define BITMAP_ALL_ONES 0xFF
+#define PAT_POWER_UP_VALUE 0x0007040600070406ull /* WB, WT, UC-, UC, twice */
 
 uint64_t vmcs_create(void)
 {
@@ -60,42 +66,60 @@ static void guest_segment(uint32_t selector_field, uint16_t selector, uint64_t b
 
 void vmcs_setup_guest_state(const struct guest_start *start)
 {
-    /* Real mode: paging and protection off, as after a reset. Unrestricted
-     * guest lets CR0.PE and CR0.PG be 0; the other VMX-fixed bits stay. */
+    /* CR0 and CR4 as the loader leaves them, which the guest reads from the
+     * shadows; the real registers add what VMX fixes. Unrestricted guest
+     * lets CR0.PE and CR0.PG be 0 ("Unrestricted Guests"). */
+    bool protected = start->mode != GUEST_REAL, long_mode = start->mode == GUEST_LONG64;
+    uint64_t cr0 = CR0_ET | (protected ? CR0_PE : 0) | (long_mode ? CR0_PG : 0);
+    uint64_t cr4 = long_mode ? CR4_PAE : 0;
     uint64_t cr0_fixed0 = rdmsr(IA32_VMX_CR0_FIXED0) & ~(CR0_PE | CR0_PG);
-    vmcs_write(GUEST_CR0, apply_fixed_bits(CR0_ET, cr0_fixed0, rdmsr(IA32_VMX_CR0_FIXED1)));
-    vmcs_write(GUEST_CR3, 0);
+    vmcs_write(GUEST_CR0, apply_fixed_bits(cr0, cr0_fixed0, rdmsr(IA32_VMX_CR0_FIXED1)));
+    vmcs_write(CR0_READ_SHADOW, cr0);
+    vmcs_write(GUEST_CR3, start->cr3);
     vmcs_write(GUEST_CR4,
-               apply_fixed_bits(0, rdmsr(IA32_VMX_CR4_FIXED0), rdmsr(IA32_VMX_CR4_FIXED1)));
+               apply_fixed_bits(cr4, rdmsr(IA32_VMX_CR4_FIXED0), rdmsr(IA32_VMX_CR4_FIXED1)));
+    vmcs_write(CR4_READ_SHADOW, cr4);
     vmcs_write(GUEST_DR7, DR7_RESET_VALUE);
     vmcs_write(GUEST_RSP, start->rsp);
     vmcs_write(GUEST_RIP, start->rip);
     vmcs_write(GUEST_RFLAGS, RFLAGS_RESERVED_1); /* interrupts off */
 
-    /* Real-mode segments: selector 0, base 0, 64 KiB, present, DPL 0. */
-    const uint32_t code = AR_TYPE_CODE | AR_TYPE_CODE_READABLE | AR_TYPE_ACCESSED |
-                          AR_S | AR_P;
-    const uint32_t data = AR_TYPE_DATA_WRITABLE | AR_TYPE_ACCESSED | AR_S | AR_P;
-    guest_segment(GUEST_CS_SELECTOR, 0, 0, REAL_MODE_LIMIT, code);
-    guest_segment(GUEST_SS_SELECTOR, 0, 0, REAL_MODE_LIMIT, data);
-    guest_segment(GUEST_DS_SELECTOR, 0, 0, REAL_MODE_LIMIT, data);
-    guest_segment(GUEST_ES_SELECTOR, 0, 0, REAL_MODE_LIMIT, data);
-    guest_segment(GUEST_FS_SELECTOR, 0, 0, REAL_MODE_LIMIT, data);
-    guest_segment(GUEST_GS_SELECTOR, 0, 0, REAL_MODE_LIMIT, data);
+    /* Real mode: selector 0, base 0, 64 KiB. Otherwise the loader's flat
+     * 4 GiB segments, as its GDT describes them (32-bit code, or 64-bit
+     * code with L set and D clear, "Segment Descriptors"). */
+    uint32_t code = AR_TYPE_CODE | AR_TYPE_CODE_READABLE | AR_TYPE_ACCESSED | AR_S | AR_P;
+    uint32_t data = AR_TYPE_DATA_WRITABLE | AR_TYPE_ACCESSED | AR_S | AR_P;
+    uint32_t limit = REAL_MODE_LIMIT;
+    if (protected) {
+        code |= AR_G | (long_mode ? AR_L : AR_DB);
+        data |= AR_G | AR_DB;
+        limit = FLAT_LIMIT;
+    }
+    guest_segment(GUEST_CS_SELECTOR, start->cs, 0, limit, code);
+    guest_segment(GUEST_SS_SELECTOR, start->ds, 0, limit, data);
+    guest_segment(GUEST_DS_SELECTOR, start->ds, 0, limit, data);
+    guest_segment(GUEST_ES_SELECTOR, start->ds, 0, limit, data);
+    guest_segment(GUEST_FS_SELECTOR, start->ds, 0, limit, data);
+    guest_segment(GUEST_GS_SELECTOR, start->ds, 0, limit, data);
     guest_segment(GUEST_LDTR_SELECTOR, 0, 0, 0, AR_UNUSABLE);
-    /* VM entry wants a usable busy TSS even in real mode, where it is unused. */
+    /* VM entry wants a usable busy TSS even where the guest has none yet. */
     guest_segment(GUEST_TR_SELECTOR, 0, 0, REAL_MODE_LIMIT, AR_TYPE_TSS_BUSY_32 | AR_P);
 
-    vmcs_write(GUEST_GDTR_BASE, 0);
-    vmcs_write(GUEST_GDTR_LIMIT, REAL_MODE_LIMIT);
-    vmcs_write(GUEST_IDTR_BASE, 0); /* the real-mode interrupt vector table */
-    vmcs_write(GUEST_IDTR_LIMIT, REAL_MODE_IVT_LIMIT);
+    vmcs_write(GUEST_GDTR_BASE, protected ? start->gdt_base : 0);
+    vmcs_write(GUEST_GDTR_LIMIT, protected ? start->gdt_limit : REAL_MODE_LIMIT);
+    /* Real mode: the interrupt vector table; else no IDT until the kernel's. */
+    vmcs_write(GUEST_IDTR_BASE, 0);
+    vmcs_write(GUEST_IDTR_LIMIT, protected ? 0 : REAL_MODE_IVT_LIMIT);
 
     vmcs_write(GUEST_IA32_DEBUGCTL, 0);
     vmcs_write(GUEST_IA32_SYSENTER_CS, 0);
     vmcs_write(GUEST_IA32_SYSENTER_ESP, 0);
     vmcs_write(GUEST_IA32_SYSENTER_EIP, 0);
-    vmcs_write(GUEST_IA32_EFER, 0); /* long mode is the guest's to enable */
+    /* IA-32e mode: EFER.LME and LMA, which "load IA32_EFER" loads, and the
+     * VM-entry control "IA-32e mode guest" that must match LMA. */
+    vmcs_write(GUEST_IA32_EFER, long_mode ? EFER_LME | EFER_LMA : 0);
+    if (long_mode)
+        vmcs_write(VM_ENTRY_CONTROLS, vmcs_read(VM_ENTRY_CONTROLS) | ENTRY_IA_32E_MODE_GUEST);
 
     vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
     vmcs_write(GUEST_INTERRUPTIBILITY_STATE, 0);
@@ -152,6 +176,103 @@ static uint64_t fixed_bits_mask(uint32_t fixed0_msr, uint32_t fixed1_msr)
     return rdmsr(fixed0_msr) | (~rdmsr(fixed1_msr) & LOW_32_BITS);
 }
 
+_Static_assert(sizeof(struct vmx_msr_entry) == 16, "an MSR-area entry is 16 bytes");
+
+/* The guest's values of the MSR_SWITCHED MSRs: the VM-entry MSR-load area
+ * and the VM-exit MSR-store area are this one array, so what an exit
+ * stores the next entry loads. */
+static struct vmx_msr_entry *guest_msrs;
+static unsigned switched_msrs;
+
+uint64_t *vmcs_guest_msr_slot(uint32_t msr)
+{
+    for (unsigned i = 0; i < switched_msrs; i++)
+        if (guest_msrs[i].index == msr)
+            return &guest_msrs[i].data;
+    return 0;
+}
+
+/* The MSR bitmaps ("MSR-Bitmap Address"): read bitmaps for MSRs 0-1FFFH and
+ * C0000000H-C0001FFFH, then the write bitmaps for the same; a 0 bit lets
+ * the access run without an exit. */
+#define MSR_BITMAP_HIGH_MSRS 0xC0000000u
+#define MSR_BITMAP_HIGH 1024u
+#define MSR_BITMAP_WRITE 2048u
+
+static void msr_bitmap_pass(uint8_t *bitmap, uint32_t msr)
+{
+    uint32_t base = msr >= MSR_BITMAP_HIGH_MSRS ? MSR_BITMAP_HIGH : 0;
+    uint32_t bit = msr - (base ? MSR_BITMAP_HIGH_MSRS : 0);
+    uint8_t clear = (uint8_t)~(1u << (bit % 8));
+    bitmap[base + bit / 8] &= clear;
+    bitmap[MSR_BITMAP_WRITE + base + bit / 8] &= clear;
+}
+
+/* msr_policy.c's table in the VMCS: the bitmaps, and the three MSR areas.
+ * The guest's switched MSRs start at their reset value, 0; the host's are
+ * what it runs with now. */
+static void setup_msrs(const struct vcpu *v)
+{
+    uint8_t *bitmap = (uint8_t *)(uintptr_t)bitmap_page();
+    struct vmx_msr_entry *host_msrs = page_alloc(1);
+    guest_msrs = page_alloc(1);
+    for (unsigned i = 0; i < msr_table_count; i++) {
+        const struct msr_row *row = &msr_table[i];
+        if ((v->offers & row->needs) != row->needs)
+            continue;
+        for (uint32_t msr = row->first; row->direct && msr <= row->last; msr++)
+            msr_bitmap_pass(bitmap, msr);
+        if (row->class != MSR_SWITCHED)
+            continue;
+        guest_msrs[switched_msrs] = (struct vmx_msr_entry){.index = row->first};
+        host_msrs[switched_msrs] = (struct vmx_msr_entry){row->first, 0, rdmsr(row->first)};
+        switched_msrs++;
+    }
+    vmcs_write(ADDRESS_OF_MSR_BITMAPS, (uint64_t)(uintptr_t)bitmap);
+    vmcs_write(VM_ENTRY_MSR_LOAD_ADDRESS, (uint64_t)(uintptr_t)guest_msrs);
+    vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, switched_msrs);
+    vmcs_write(VM_EXIT_MSR_STORE_ADDRESS, (uint64_t)(uintptr_t)guest_msrs);
+    vmcs_write(VM_EXIT_MSR_STORE_COUNT, switched_msrs);
+    vmcs_write(VM_EXIT_MSR_LOAD_ADDRESS, (uint64_t)(uintptr_t)host_msrs);
+    vmcs_write(VM_EXIT_MSR_LOAD_COUNT, switched_msrs);
+    if (v->offers & OFFER_PAT) {
+        vmcs_write(GUEST_IA32_PAT, PAT_POWER_UP_VALUE);
+        vmcs_write(HOST_IA32_PAT, rdmsr(IA32_PAT));
+    }
+    kprintf("msr: %u MSRs switched through the VM-entry and VM-exit MSR areas, the guest's "
+            "PAT %s\n", switched_msrs, (v->offers & OFFER_PAT) ? "through the VMCS" :
+            "hidden (no \"load IA32_PAT\")");
+}
+
+/* What the controls let the guest have (cpuid_policy.h). */
+static uint32_t offers(uint32_t proc2, uint32_t exit, uint32_t entry)
+{
+    uint32_t o = 0;
+    uint64_t cr4_fixed1 = rdmsr(IA32_VMX_CR4_FIXED1);
+    if (proc2 & PROC2_ENABLE_RDTSCP)
+        o |= OFFER_RDTSCP;
+    if (proc2 & PROC2_ENABLE_INVPCID)
+        o |= OFFER_INVPCID;
+    if ((exit & EXIT_SAVE_IA32_PAT) && (exit & EXIT_LOAD_IA32_PAT) &&
+        (entry & ENTRY_LOAD_IA32_PAT))
+        o |= OFFER_PAT;
+    if (cr4_fixed1 & CR4_PKE)
+        o |= OFFER_PKE;
+    if (cr4_fixed1 & CR4_LA57)
+        o |= OFFER_LA57;
+    return o;
+}
+
+/* Wanted if the CPU has it: the guest is offered less without it. */
+static uint32_t if_available(enum control_group group, uint32_t controls)
+{
+    uint32_t have = 0;
+    for (unsigned bit = 0; bit < 32; bit++)
+        if ((controls & (1u << bit)) && controls_available(group, 1u << bit))
+            have |= 1u << bit;
+    return have;
+}
+
 bool vmcs_setup_controls(struct vcpu *v, uint64_t eptp)
 {
     uint32_t pin, proc, proc2, exit, entry;
@@ -180,12 +301,20 @@ bool vmcs_setup_controls(struct vcpu *v, uint64_t eptp)
      * read without an exit. The interrupt and NMI windows are turned on
      * only while an event waits (events.c). */
     want_proc |= PROC_USE_TSC_OFFSETTING;
+    /* "RDPMC exiting", "MONITOR exiting", "MWAIT exiting": CPUID hides the
+     * PMU and MONITOR/MWAIT (cpuid_policy.c), so these are #GP and #UD. */
+    want_proc |= PROC_RDPMC_EXITING | PROC_MONITOR_EXITING | PROC_MWAIT_EXITING;
     /* "Enable EPT": guest-physical addresses go through EPT. "Unrestricted
      * guest": the guest may run in real mode and unpaged protected mode.
      * "Enable VPID": TLB entries are tagged, so exits need no flush. */
     uint32_t want_proc2 = PROC2_ENABLE_EPT | PROC2_UNRESTRICTED_GUEST;
     if (controls_available(CONTROLS_SECONDARY_PROCESSOR_BASED, PROC2_ENABLE_VPID))
         want_proc2 |= PROC2_ENABLE_VPID;
+    /* "Enable RDTSCP" (RDTSCP, RDPID; IA32_TSC_AUX is switched) and "enable
+     * INVPCID": the guest may use them where the CPU has them, else CPUID
+     * hides them and they are #UD. */
+    want_proc2 |= if_available(CONTROLS_SECONDARY_PROCESSOR_BASED,
+                               PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID);
     /* "Host address-space size": return to a 64-bit host. "Save/load
      * IA32_EFER": guest and host each keep their own EFER. */
     uint32_t want_exit = EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
@@ -193,6 +322,14 @@ bool vmcs_setup_controls(struct vcpu *v, uint64_t eptp)
     /* "Load IA32_EFER": from GUEST_IA32_EFER. "IA-32e mode guest" stays
      * off until the guest turns on long mode (exits/cr.c). */
     uint32_t want_entry = ENTRY_LOAD_IA32_EFER;
+    /* "Save debug controls" and "load debug controls": a VM exit sets DR7
+     * to 400H and clears IA32_DEBUGCTL, so the guest's must be saved and
+     * loaded. "Save IA32_PAT", "load IA32_PAT" (exit and entry): guest and
+     * host each keep their own PAT; without them CPUID hides PAT. */
+    want_exit |= EXIT_SAVE_DEBUG_CONTROLS;
+    want_entry |= ENTRY_LOAD_DEBUG_CONTROLS;
+    want_exit |= if_available(CONTROLS_VM_EXIT, EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT);
+    want_entry |= if_available(CONTROLS_VM_ENTRY, ENTRY_LOAD_IA32_PAT);
 
     bool ok = controls_compute(CONTROLS_PIN_BASED, want_pin, &pin);
     ok &= controls_compute(CONTROLS_PRIMARY_PROCESSOR_BASED, want_proc, &proc);
@@ -218,7 +355,6 @@ bool vmcs_setup_controls(struct vcpu *v, uint64_t eptp)
     vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
     vmcs_write(ADDRESS_OF_IO_BITMAP_A, bitmap_page());
     vmcs_write(ADDRESS_OF_IO_BITMAP_B, bitmap_page());
-    vmcs_write(ADDRESS_OF_MSR_BITMAPS, bitmap_page());
     vmcs_write(CR0_GUEST_HOST_MASK, fixed_bits_mask(IA32_VMX_CR0_FIXED0, IA32_VMX_CR0_FIXED1));
     vmcs_write(CR4_GUEST_HOST_MASK, fixed_bits_mask(IA32_VMX_CR4_FIXED0, IA32_VMX_CR4_FIXED1));
     /* The guest sees CR0 and CR4 as after a reset. Owning PE and PG lets
@@ -228,14 +364,14 @@ bool vmcs_setup_controls(struct vcpu *v, uint64_t eptp)
     vmcs_write(CR3_TARGET_COUNT, 0);
 
     vmcs_write(VM_EXIT_CONTROLS, exit);
-    vmcs_write(VM_EXIT_MSR_STORE_COUNT, 0);
-    vmcs_write(VM_EXIT_MSR_LOAD_COUNT, 0);
-
     vmcs_write(VM_ENTRY_CONTROLS, entry);
-    vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, 0);
     vmcs_write(VM_ENTRY_INTERRUPTION_INFORMATION_FIELD, 0);
 
     kprintf("controls: pin-based 0x%x, primary processor-based 0x%x, secondary 0x%x, "
             "VM-exit 0x%x, VM-entry 0x%x\n", pin, proc, proc2, exit, entry);
+    v->offers = offers(proc2, exit, entry);
+    setup_msrs(v);
+    xcr0_init(v); /* before vmcs_setup_host_state reads CR4 */
+    cpuid_print_policy(v);
     return true;
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The virtual PC's interrupt hardware, wired together: ports to the 8259s
- * and the 8254, the local APIC's page and IA32_APIC_BASE ("Local APIC
- * Status and Location"), time converted for the PIT. */
+ * and the 8254, the interrupt lines to the 8259s and the I/O APIC, the
+ * local APIC's page and IA32_APIC_BASE ("Local APIC Status and Location"),
+ * the I/O APIC's window, time converted for the PIT. */
 #include "vpc.h"
 #include "printf.h"
+#include "uart.h"
 #include "virtual_time.h"
 
 #define APIC_BASE_BSP (1ull << 8)
@@ -15,12 +17,6 @@
 #define IS_PIC_PORT(port) ((port) <= PIC_MASTER_DATA || (port) >= PIC_SLAVE_COMMAND)
 #define REGISTER_ALIGNMENT 0x10u
 #define REGISTER_SIZE 4u
-/* The guest's TSC rate, which fixes the PIT's clock against it: Bochs's
- * configured instructions per second (clock: sync=none counts one tick
- * each). Virtual time is the guest's own: a guest that calibrates its TSC
- * with PIT channel 2 finds this rate, whatever the host's. */
-#define VIRTUAL_TSC_HZ 80000000ull
-
 struct vpc vpc;
 
 uint64_t vpc_pit_clock(uint64_t tsc)
@@ -41,11 +37,19 @@ void vpc_changed(void)
     vpc.vcpu->event_check = true;
 }
 
-bool vpc_port_claimed(uint16_t port)
+void uart_irq(bool level)
 {
-    return port == PIC_MASTER_COMMAND || port == PIC_MASTER_DATA ||
-           port == PIC_SLAVE_COMMAND || port == PIC_SLAVE_DATA ||
-           (port >= PIT_CHANNEL0 && port <= PIT_MODE_COMMAND) || port == PORT_B;
+    vpc_set_irq(IRQ_COM1, level);
+}
+
+void vpc_set_irq(unsigned irq, bool level)
+{
+    if (!vpc.vcpu)
+        return; /* a device reset before the machine is wired (vpc_init) */
+    pic_set_irq(&vpc.pic, irq, level);
+    unsigned pin = irq == IRQ_PIT ? IOAPIC_INPUT_OF_IRQ_PIT : irq;
+    ioapic_set_irq(&vpc.ioapic, &vpc.lapic, pin, level);
+    vpc.vcpu->event_check = true;
 }
 
 uint8_t vpc_port_in(uint16_t port)
@@ -90,12 +94,38 @@ static void lapic_mmio_write(struct mmio_device *d, uint64_t offset, unsigned si
         return;
     lapic_advance(&vpc.lapic, virtual_time_now());
     lapic_write(&vpc.lapic, (uint32_t)offset, (uint32_t)value, virtual_time_now());
+    if (vpc.lapic.eoi_level) { /* the EOI message to the I/O APIC */
+        unsigned vector = vpc.lapic.eoi_level;
+        vpc.lapic.eoi_level = 0;
+        ioapic_eoi(&vpc.ioapic, &vpc.lapic, vector);
+    }
     vpc_changed();
 }
 
 struct mmio_device lapic_mmio = {
     .name = "local APIC", .base = LAPIC_DEFAULT_BASE, .size = LAPIC_PAGE_SIZE,
     .quiet = true, .read = lapic_mmio_read, .write = lapic_mmio_write,
+};
+
+/* --- the I/O APIC's window ---------------------------------------------- */
+
+static uint64_t ioapic_mmio_read(struct mmio_device *d, uint64_t offset, unsigned size)
+{
+    (void)d, (void)size;
+    return ioapic_read(&vpc.ioapic, offset);
+}
+
+static void ioapic_mmio_write(struct mmio_device *d, uint64_t offset, unsigned size,
+                              uint64_t value)
+{
+    (void)d, (void)size;
+    ioapic_write(&vpc.ioapic, &vpc.lapic, offset, (uint32_t)value);
+    vpc.vcpu->event_check = true;
+}
+
+static struct mmio_device ioapic_mmio = {
+    .name = "I/O APIC", .base = IOAPIC_BASE, .size = IOAPIC_WINDOW_SIZE,
+    .quiet = true, .read = ioapic_mmio_read, .write = ioapic_mmio_write,
 };
 
 enum apic_base_write vpc_write_apic_base(uint64_t value)
@@ -128,14 +158,20 @@ void vpc_init(struct vcpu *v)
     pic_reset(&vpc.pic);
     pit_reset(&vpc.pit);
     lapic_reset(&vpc.lapic, true);
+    ioapic_reset(&vpc.ioapic);
     vpc.apic_base = LAPIC_DEFAULT_BASE | APIC_BASE_BSP | APIC_BASE_ENABLE;
     mmio_register(&lapic_mmio);
+    mmio_register(&ioapic_mmio);
     kprintf("vpc: 8259A pair at 0x20/0xA0, 8254 at 0x40 (IRQ0), local APIC at 0x%llx in "
-            "virtual-wire mode; guest TSC at %llu Hz\n", LAPIC_DEFAULT_BASE, VIRTUAL_TSC_HZ);
+            "virtual-wire mode, I/O APIC at 0x%llx (IRQ0 at its input %u); guest TSC at "
+            "%llu Hz\n", LAPIC_DEFAULT_BASE, IOAPIC_BASE, IOAPIC_INPUT_OF_IRQ_PIT,
+            VIRTUAL_TSC_HZ);
 }
 
 void vpc_print_summary(void)
 {
     kprintf("vpc: timers asked for a period under the minimum: PIT %u time(s), local APIC "
             "%u time(s)\n", vpc.pit.raised, vpc.lapic.raised);
+    kprintf("ioapic: %u message(s) with an illegal vector refused, %u of a delivery mode "
+            "not emulated\n", vpc.ioapic.illegal, vpc.ioapic.unsupported);
 }

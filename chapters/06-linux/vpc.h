@@ -1,23 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /** @file vpc.h
  *  The virtual PC's interrupt controllers and timers: the 8259A pair, the
- *  8254 and the local APIC, wired as on a PC without an I/O APIC (PIT
- *  channel 0 to IRQ0, the master 8259's INT to LINT0, which the local APIC
- *  passes on in ExtINT mode: "virtual-wire mode"). */
+ *  8254, the I/O APIC and the local APIC, wired as on a PC (pc.h): each
+ *  ISA interrupt line goes to an 8259 input and to an I/O APIC input; the
+ *  master 8259's INT reaches the CPU through LINT0 in ExtINT mode
+ *  ("virtual-wire mode", as the BIOS leaves it) or through the I/O APIC's
+ *  ExtINT input; the I/O APIC sends its messages to the local APIC. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
+#include "ioapic.h"
 #include "lapic.h"
 #include "mmio.h"
 #include "pic8259.h"
 #include "pit8254.h"
 #include "vcpu.h"
 
+/* The guest's TSC rate, which fixes the PIT's clock against it: Bochs's
+ * configured instructions per second (clock: sync=none counts one tick
+ * each). Virtual time is the guest's own: a guest that calibrates its TSC
+ * with PIT channel 2 finds this rate, whatever the host's. */
+#define VIRTUAL_TSC_HZ 80000000ull
+
 /** The devices, and the IA32_APIC_BASE the guest sees. */
 struct vpc {
     struct pic_pair pic;
     struct pit pit;
     struct lapic lapic;
+    struct ioapic ioapic;
     uint64_t apic_base; /**< IA32_APIC_BASE */
     struct vcpu *vcpu;  /**< woken up (v->event_check) by every change */
 };
@@ -26,17 +36,15 @@ extern struct vpc vpc;
 /** The local APIC's MMIO window at IA32_APIC_BASE. */
 extern struct mmio_device lapic_mmio;
 
-/** IRQ0's line from PIT channel 0. */
-#define IRQ_PIT 0
-
 /** Resets the devices as a PC BIOS leaves them, maps the local APIC. */
 void vpc_init(struct vcpu *v);
-/** True for the ports of the 8259s, the 8254 and port 0x61. */
-bool vpc_port_claimed(uint16_t port);
-/** A byte IN from a claimed port. */
+/** A byte IN from a port of the 8259s, the 8254 or port 0x61. */
 uint8_t vpc_port_in(uint16_t port);
-/** A byte OUT to a claimed port. */
+/** A byte OUT to one of them. */
 void vpc_port_out(uint16_t port, uint8_t value);
+/** Drives ISA interrupt line irq (pc.h) to level, at the 8259s and the
+ *  I/O APIC alike. */
+void vpc_set_irq(unsigned irq, bool level);
 /** Something changed: recompute the alarm and look for interrupts. */
 void vpc_changed(void);
 /** Guest TSC to PIT clocks, and back (rounded up). */

@@ -8,9 +8,10 @@
  *   stepvisor-kvm GUEST.bin DISK.img   chapter 4's guest, one vCPU
  *   stepvisor-kvm --smp GUEST.bin      two vCPUs (guests/kvm_smp/)
  *
- * No interrupt controller: KVM_CREATE_IRQCHIP (KVM's PIC, IOAPIC and
- * LAPIC, fed with KVM_IRQ_LINE) or one emulated here (injecting with
- * KVM_INTERRUPT) is what chapter 5's guest would need.
+ *   stepvisor-kvm GUEST_IRQ.bin DISK.img   chapter 5's guest, the same way
+ *
+ * The interrupt controllers and timers are chapter 5's, in this process
+ * (vpc.c says why not KVM_CREATE_IRQCHIP), injecting with KVM_INTERRUPT.
  */
 #include <string.h>
 #include "guest.h"
@@ -22,11 +23,13 @@
 #include "printf.h"
 #include "run.h"
 #include "run_end.h"
+#include "events.h"
 #include "exits/exits.h"
 #include "uart.h"
 #include "vcpu.h"
 #include "virtio_blk.h"
 #include "virtio_console.h"
+#include "vpc.h"
 
 #define CHAPTER_NUMBER 7
 #define SMP_VCPUS 2
@@ -49,6 +52,8 @@ static void print_device_summary(void)
     kprintf("virtio-console: %lu bytes from the guest\n", virtio_console_bytes());
     kprintf("io: %lu accesses to ports with no device (read all ones, writes ignored)\n",
             io_unclaimed_accesses());
+    vpc_print_summary();
+    events_print_summary();
     measure_print();
 }
 
@@ -90,12 +95,17 @@ int main(int argc, char **argv)
         kprintf("vcpu %u: its own thread and kvm_run, starting at 0000:%04lX\n", i,
                 vcpus[i].entry_rip);
     }
+    vpc_init(vm, &vcpus[0]);
     kprintf("KVM_RUN: entering the guest\n");
     run_vcpus(vcpus, count);
     for (unsigned i = 0; i < count; i++)
         kprintf("vcpu %u ended: %s\n", i, vcpus[i].outcome);
     for (unsigned i = 0; i < count; i++)
         run_print_exit_table(&vcpus[i]);
+    if (vcpus[0].raised[0] || vcpus[0].raised[1])
+        kprintf("vcpu 0: KVM's emulator left %lu INT3(s) and %lu VMX instruction(s) to this "
+                "process: #BP and #UD raised (KVM_SET_VCPU_EVENTS)\n", vcpus[0].raised[0],
+                vcpus[0].raised[1]);
     if (!smp)
         print_device_summary();
     for (unsigned i = 0; i < count; i++)

@@ -16,6 +16,9 @@
 
 #define NS_PER_SECOND 1000000000ll
 #define CPUID_ENTRIES_MAX 256
+#define CPUID_FEATURES_ECX_X2APIC (1u << 21)
+#define CPUID_FEATURES_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID_FEATURES_EDX_APIC (1u << 9)
 /* Real mode's segments: 64 KiB limits, data read/write (type 3), code
  * execute/read accessed (type 11): what the CPU has after reset. */
 #define REAL_MODE_LIMIT 0xFFFF
@@ -31,7 +34,8 @@ int64_t vcpu_now_ns(void)
 
 /* A vCPU starts with no CPUID leaves at all, so EFER.LME is a reserved
  * bit and the guest cannot enter long mode: give it what KVM supports, as
- * QEMU's "-cpu host" does. */
+ * QEMU's "-cpu host" does, but for the local APIC, which is chapter 5's
+ * (vpc.c): xAPIC and TSC-deadline mode, no x2APIC. */
 static void set_cpuid(struct vcpu *v, int kvm_fd)
 {
     static struct {
@@ -40,6 +44,12 @@ static void set_cpuid(struct vcpu *v, int kvm_fd)
     } cpuid = {.header.nent = CPUID_ENTRIES_MAX};
     if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, &cpuid) < 0)
         run_fail("KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
+    for (uint32_t i = 0; i < cpuid.header.nent; i++)
+        if (cpuid.entries[i].function == CPUID_FEATURES) {
+            cpuid.entries[i].ecx &= ~CPUID_FEATURES_ECX_X2APIC;
+            cpuid.entries[i].ecx |= CPUID_FEATURES_ECX_TSC_DEADLINE;
+            cpuid.entries[i].edx |= CPUID_FEATURES_EDX_APIC;
+        }
     if (ioctl(v->fd, KVM_SET_CPUID2, &cpuid) < 0)
         run_fail("KVM_SET_CPUID2: %s", strerror(errno));
 }

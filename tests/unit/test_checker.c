@@ -221,6 +221,19 @@ static void check_broken(const char *what, const struct vmcs_snapshot *s,
     "size\""
 #define R_GUEST_EFER "with \"load IA32_EFER\", guest IA32_EFER reserved bits must be 0"
 #define R_BLOCKING "with blocking by STI or by MOV SS, the activity state must be active"
+#define R_GUEST_PAT                                                                                \
+    "with \"load IA32_PAT\", each guest PAT entry must be a valid memory type (0, 1, 4, 5, 6, 7) " \
+    "with bits 7:3 clear"
+#define R_HOST_PAT                                                                                 \
+    "with \"load IA32_PAT\" on exit, each host PAT entry must be a valid memory type (0, 1, 4, " \
+    "5, 6, 7) with bits 7:3 clear"
+#define R_DEBUGCTL "with \"load debug controls\", guest IA32_DEBUGCTL reserved bits must be 0"
+#define R_ENTRY_MSRS                                                                               \
+    "each VM-entry MSR-load entry must have bits 63:32 of its first quadword 0, name no x2APIC, " \
+    "microcode, FS/GS base or SMM-only MSR, and hold a value WRMSR takes"
+#define R_EXIT_MSRS                                                                                \
+    "each VM-exit MSR-store and MSR-load entry must have bits 63:32 of its first quadword 0 and " \
+    "name no x2APIC or microcode MSR (nor IA32_SMBASE to store, FS/GS base to load)"
 
 /* --- the rule table itself ----------------------------------------------- */
 
@@ -370,7 +383,72 @@ static void sti_blocking_in_hlt(struct vmcs_snapshot *s)
     s->guest_interruptibility = GUEST_INTERRUPTIBILITY_BLOCKING_BY_STI;
 }
 
+/* Chapter 6's PAT, DEBUGCTL and MSR areas (6 entries: SYSCALL MSRs, KERNEL_GS_BASE, TSC_AUX). */
+static struct vmx_msr_entry msr_area[2] __attribute__((aligned(16)));
+static void guest_pat_type_2(struct vmcs_snapshot *s)
+{
+    s->entry |= ENTRY_LOAD_IA32_PAT;
+    s->guest_pat = 0x0007040600070402ull;
+}
+static void host_pat_bit_3(struct vmcs_snapshot *s)
+{
+    s->exit |= EXIT_LOAD_IA32_PAT;
+    s->host_pat = 0x0007040600070406ull | 1ull << 3;
+}
+static void debugctl_bit_16(struct vmcs_snapshot *s)
+{
+    s->entry |= ENTRY_LOAD_DEBUG_CONTROLS;
+    s->guest_debugctl = 1ull << 16;
+}
+/* An area of two entries in this program's memory, below 2^47. */
+static void msr_area_with(struct vmcs_snapshot *s, uint32_t index, uint32_t reserved,
+                          uint64_t data)
+{
+    msr_area[0] = (struct vmx_msr_entry){0xC0000081u, 0, 0}; /* IA32_STAR, fine */
+    msr_area[1] = (struct vmx_msr_entry){index, reserved, data};
+    s->physical_address_width = 47;
+}
+static void entry_msr_fs_base(struct vmcs_snapshot *s)
+{
+    msr_area_with(s, 0xC0000100u, 0, 0);
+    s->entry_msr_load = msr_area;
+    s->entry_msr_load_count = 2;
+    s->entry_msr_load_address = (uint64_t)(uintptr_t)msr_area;
+}
+static void entry_msr_lstar_noncanonical(struct vmcs_snapshot *s)
+{
+    entry_msr_fs_base(s);
+    msr_area[1] = (struct vmx_msr_entry){0xC0000082u, 0, 1ull << 47};
+}
+static void exit_store_smbase(struct vmcs_snapshot *s)
+{
+    msr_area_with(s, 0x9Eu, 0, 0);
+    s->exit_msr_store = msr_area;
+    s->exit_msr_store_count = 2;
+    s->exit_msr_store_address = (uint64_t)(uintptr_t)msr_area;
+}
+static void exit_load_reserved(struct vmcs_snapshot *s)
+{
+    msr_area_with(s, 0xC0000102u, 1, 0);
+    s->exit_msr_load = msr_area;
+    s->exit_msr_load_count = 2;
+    s->exit_msr_load_address = (uint64_t)(uintptr_t)msr_area;
+}
+static void exit_load_x2apic(struct vmcs_snapshot *s)
+{
+    exit_load_reserved(s);
+    msr_area[1] = (struct vmx_msr_entry){0x808u, 0, 0};
+}
+
 static const struct mutation mutations[] = {
+    {"guest PAT with type 2", guest_pat_type_2, {R_GUEST_PAT}},
+    {"host PAT with bit 3", host_pat_bit_3, {R_HOST_PAT}},
+    {"guest DEBUGCTL bit 16", debugctl_bit_16, {R_DEBUGCTL}},
+    {"VM-entry MSR-load of IA32_FS_BASE", entry_msr_fs_base, {R_ENTRY_MSRS}},
+    {"VM-entry MSR-load of a non-canonical LSTAR", entry_msr_lstar_noncanonical, {R_ENTRY_MSRS}},
+    {"VM-exit MSR-store of IA32_SMBASE", exit_store_smbase, {R_EXIT_MSRS}},
+    {"VM-exit MSR-load entry with reserved bits", exit_load_reserved, {R_EXIT_MSRS}},
+    {"VM-exit MSR-load of an x2APIC MSR", exit_load_x2apic, {R_EXIT_MSRS}},
     {"CR3-target count 5", cr3_targets_5, {R_CR3_TARGETS}},
     {"I/O bitmap B not page-aligned", io_bitmap_b_unaligned, {R_IO_BITMAPS}},
     {"MSR bitmap beyond 40 bits", msr_bitmap_beyond_width, {R_MSR_BITMAPS}},
@@ -436,6 +514,17 @@ static void test_valid_injections(void)
     s.exit_msr_load_count = 512;
     s.exit_msr_load_address = 0x132000;
     check_broken("512 MSRs to load on exit", &s, none);
+    s = valid();
+    msr_area_with(&s, 0xC0000103u, 0, 0xFFFFFFFFull); /* IA32_TSC_AUX, bits 31:0 */
+    s.entry_msr_load = s.exit_msr_store = s.exit_msr_load = msr_area;
+    s.entry_msr_load_count = s.exit_msr_store_count = s.exit_msr_load_count = 2;
+    s.entry_msr_load_address = s.exit_msr_store_address = s.exit_msr_load_address =
+        (uint64_t)(uintptr_t)msr_area;
+    s.entry |= ENTRY_LOAD_IA32_PAT | ENTRY_LOAD_DEBUG_CONTROLS;
+    s.exit |= EXIT_LOAD_IA32_PAT;
+    s.guest_pat = s.host_pat = 0x0007040600070406ull;
+    s.guest_debugctl = 2; /* BTF */
+    check_broken("chapter 6's PAT, DEBUGCTL and MSR areas", &s, none);
 }
 
 static void test_mutations(void)

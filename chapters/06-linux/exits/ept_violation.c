@@ -5,6 +5,7 @@
  * means either a device's MMIO window, which is emulated, or an address
  * outside guest RAM, which ends the guest. */
 #include "exits.h"
+#include "bios_area.h"
 #include "mmio.h"
 #include "printf.h"
 #include "vmx/vmcs_encodings.h"
@@ -39,6 +40,9 @@ enum exit_action handle_ept_violation(struct vcpu *v)
     /* END LAB ept-violation */
 
     uint64_t rip = vmcs_read(GUEST_RIP);
+    if ((q & EPT_QUAL_DATA_WRITE) && bios_area_contains(gpa))
+        return vcpu_end(v, false, "guest write of GPA 0x%lx in the BIOS area at RIP 0x%lx: it "
+                        "is read-only (ROM)", gpa, rip);
     kprintf("EPT violation: guest %s of GPA 0x%lx, outside guest RAM and every device; ",
             access_name(q), gpa);
     if (q & EPT_QUAL_GUEST_LINEAR_ADDRESS_VALID)

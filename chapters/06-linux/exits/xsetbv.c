@@ -1,47 +1,55 @@
 /* SPDX-License-Identifier: MIT */
 /* XSETBV exits unconditionally. The hypervisor checks it as the CPU would
- * ("XSETBV—Set Extended Control Register") against what CPUID promises
- * the guest (leaf 0DH: the state components XCR0 may enable) and loads the
- * real XCR0, which is then the guest's own: the hypervisor never uses
- * XSAVE-managed state (it is built without SSE), so XGETBV in the guest
- * reads back only what the guest wrote, or the reset value 1. */
+ * ("XSETBV—Set Extended Control Register") against what the guest's CPUID
+ * offers (leaf 0DH, cpuid_policy.c) and keeps the value as the guest's
+ * XCR0. XCR0 is not in the VMCS: like a general-purpose register, it is
+ * switched by hand, the guest's loaded before each VM entry and the host's
+ * after each VM exit (run.c), and only while the two differ, as KVM does.
+ * The hypervisor uses no XSAVE-managed state itself (it is built without
+ * SSE), but an XCR0 a guest chose must not become the host's. Under
+ * nested KVM each XSETBV is itself an exit to KVM: a Linux guest (XCR0 7)
+ * pays two of them per exit. */
 #include "cpu.h"
+#include "cpuid_policy.h"
 #include "exit_log.h"
 #include "exits.h"
 #include "x86.h"
 #include "vmx/vmcs_encodings.h"
 #include "vmx/vmx_insn.h"
 
-#define CPUID_XSAVE_STATE 0xDu
-#define XCR0_X87 (1ull << 0)
-#define XCR0_SSE (1ull << 1)
-#define XCR0_AVX (1ull << 2)
-#define XCR0_BNDREGS (1ull << 3)
-#define XCR0_BNDCSR (1ull << 4)
-#define XCR0_AVX512 (7ull << 5) /* opmask, ZMM_Hi256, Hi16_ZMM */
+#define CPUID_FEATURES_ECX_XSAVE (1u << 26)
+#define XCR0_RESET_VALUE 1ull /* x87 only */
 #define EDX_EAX_LOW 0xFFFFFFFFull
 
-static bool xcr0_valid(uint64_t value)
-{
-    struct cpuid_regs r = cpuid(CPUID_XSAVE_STATE, 0);
-    uint64_t supported = ((uint64_t)r.edx << 32) | r.eax;
-    if (value & ~supported || !(value & XCR0_X87))
-        return false;
-    if ((value & XCR0_AVX) && !(value & XCR0_SSE))
-        return false;
-    if (!(value & XCR0_BNDREGS) != !(value & XCR0_BNDCSR))
-        return false;
-    uint64_t avx512 = value & XCR0_AVX512;
-    return !avx512 || (avx512 == XCR0_AVX512 && (value & XCR0_AVX));
-}
+static uint64_t host_xcr0;
 
 static void load_xcr0(uint64_t value)
 {
-    /* XSETBV needs CR4.OSXSAVE, which the host does not otherwise set. */
-    uint64_t cr4 = read_cr4();
-    write_cr4(cr4 | CR4_OSXSAVE);
     __asm__ volatile("xsetbv" ::"c"(0), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
-    write_cr4(cr4);
+}
+
+void xcr0_init(struct vcpu *v)
+{
+    if (!(cpuid(CPUID_FEATURES, 0).ecx & CPUID_FEATURES_ECX_XSAVE))
+        return; /* no XCR0: both stay 0, and the guest cannot set CR4.OSXSAVE */
+    /* XSETBV and XGETBV need CR4.OSXSAVE; HOST_CR4 is read after this. */
+    write_cr4(read_cr4() | CR4_OSXSAVE);
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    host_xcr0 = (uint64_t)hi << 32 | lo;
+    v->xcr0 = XCR0_RESET_VALUE;
+}
+
+void xcr0_load_guest(const struct vcpu *v)
+{
+    if (v->xcr0 != host_xcr0)
+        load_xcr0(v->xcr0);
+}
+
+void xcr0_load_host(const struct vcpu *v)
+{
+    if (v->xcr0 != host_xcr0)
+        load_xcr0(host_xcr0);
 }
 
 enum exit_action handle_xsetbv(struct vcpu *v)
@@ -52,10 +60,10 @@ enum exit_action handle_xsetbv(struct vcpu *v)
      * the CPU; the rest is the hypervisor's to check. */
     if (!(vmcs_read(GUEST_CR4) & CR4_OSXSAVE))
         return vcpu_inject_fault(VECTOR_UD, "xsetbv: CR4.OSXSAVE is clear: #UD\n");
-    if (vcpu_cpl() > 0 || xcr != 0 || !xcr0_valid(value))
+    if (vcpu_cpl() > 0 || xcr != 0 || !xcr0_valid(cpuid_guest_xcr0_supported(v), value))
         return vcpu_inject_fault(VECTOR_GP, "xsetbv: XCR%u = 0x%lx is not allowed: #GP\n",
                                  xcr, value);
-    load_xcr0(value);
+    v->xcr0 = value;
     exit_log("xsetbv: XCR0 = 0x%lx\n", value);
     vcpu_skip_instruction();
     return EXIT_RESUME;

@@ -18,6 +18,9 @@ enum exit_action handle_hlt(struct vcpu *v);
 enum exit_action handle_shutdown(struct vcpu *v);
 enum exit_action handle_fail_entry(struct vcpu *v);
 enum exit_action handle_internal_error(struct vcpu *v);
+/** The local APIC's MSRs, which KVM hands over (msr.c). */
+enum exit_action handle_rdmsr(struct vcpu *v);
+enum exit_action handle_wrmsr(struct vcpu *v);
 /** A VMCALL, reported as a HLT at a rewritten site (hypercall_sites.c):
  *  regs are the guest's, RIP already past the 3-byte site; sets the
  *  result in RAX and writes regs back. */

@@ -3,13 +3,15 @@
  * how many (a REP INS or OUTS is one exit); the data sits in the kvm_run
  * page at data_offset, and for an IN, KVM loads it into AL, AX or EAX on
  * the next KVM_RUN and steps over the instruction. COM1 is the emulated
- * 16550 (uart.c, unchanged), port 0xE9 a debug console; every other port
- * has no device: it reads as all ones, ignores writes, and is counted. */
+ * 16550 (uart.c, unchanged), port 0xE9 a debug console, the 8259s, the
+ * 8254 and port 0x61 chapter 5's (vpc.c); every other port has no device:
+ * it reads as all ones, ignores writes, and is counted. */
 #include "console.h"
 #include "exits.h"
 #include "line_buffer.h"
 #include "printf.h"
 #include "uart.h"
+#include "vpc.h"
 
 #define ALL_ONES 0xFFFFFFFFu
 #define BYTE_MASK 0xFFu
@@ -33,6 +35,8 @@ static void port_out(const struct vcpu *v, uint16_t port, uint32_t value)
         line_buffer_putc(&debug_console, (char)value);
     else if (is_com1(port))
         uart_write(port - COM1_BASE, (uint8_t)value);
+    else if (vpc_port_claimed(port))
+        vpc_port_out(port, (uint8_t)value);
     else if (port == SMP_ID_PORT && v->id < SMP_MAX_VCPUS)
         smp_id[v->id] = value;
     else
@@ -43,6 +47,8 @@ static uint32_t port_in(uint16_t port)
 {
     if (is_com1(port))
         return uart_read(port - COM1_BASE);
+    if (vpc_port_claimed(port))
+        return vpc_port_in(port);
     unclaimed_accesses++;
     return ALL_ONES;
 }

@@ -13,6 +13,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/** An entry of a VM-exit MSR-store, VM-exit MSR-load or VM-entry MSR-load
+ *  area ("VM-Exit Controls for MSRs"). */
+struct vmx_msr_entry {
+    uint32_t index;
+    uint32_t reserved; /**< must be 0 */
+    uint64_t data;
+};
+
 /** The guest segment registers, in VMCS encoding order. */
 enum segment { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR, SEGMENTS };
 
@@ -33,6 +41,7 @@ struct vmcs_snapshot {
     struct segment_state seg[SEGMENTS];
     uint64_t guest_gdtr_base, guest_gdtr_limit, guest_idtr_base, guest_idtr_limit;
     uint64_t guest_efer, guest_sysenter_esp, guest_sysenter_eip;
+    uint64_t guest_pat, guest_debugctl;              /**< read where a control loads them */
     uint64_t guest_activity_state, guest_interruptibility, vmcs_link_pointer;
     uint64_t entry_interruption_info, entry_exception_error_code, entry_instruction_length;
     uint64_t cr3_target_count;                       /**< VM-execution control fields */
@@ -44,7 +53,10 @@ struct vmcs_snapshot {
     uint64_t host_cr0, host_cr3, host_cr4, host_rip;
     uint64_t host_cs, host_ss, host_ds, host_es, host_fs, host_gs, host_tr;
     uint64_t host_fs_base, host_gs_base, host_tr_base, host_gdtr_base, host_idtr_base;
-    uint64_t host_sysenter_esp, host_sysenter_eip, host_efer;
+    uint64_t host_sysenter_esp, host_sysenter_eip, host_efer, host_pat;
+    /** The three MSR areas, readable (the hypervisor maps memory 1:1), or
+     *  NULL where there is nothing to read. */
+    const struct vmx_msr_entry *entry_msr_load, *exit_msr_store, *exit_msr_load;
 };
 
 /** One rule: the SDM section it comes from, what it demands, and a test. */
