@@ -122,6 +122,8 @@ SECTIONS = {
         ("3A", "chapter \"Interrupt and Exception Handling\""),
     "Advanced Programmable Interrupt Controller (APIC)":
         ("3A", "chapter \"Advanced Programmable Interrupt Controller (APIC)\""),
+    "Message Signalled Interrupts":
+        ("3A", "chapter \"Advanced Programmable Interrupt Controller (APIC)\""),
     "Exception and Interrupt Handling in 64-bit Mode":
         ("3A", "chapter \"Interrupt and Exception Handling\""),
     "Task Management in 64-bit Mode": ("3A", "chapter \"Task Management\""),

@@ -479,8 +479,10 @@ BOOK_TEXT = {stem: read(os.path.join(SRC, stem + ".md")) for stem, _ in PAGES}
 # of an example, and files an exercise asks the reader to write.
 NOT_OURS = {"KVM_EXIT_IO", "KVM_RUN", "vcpu_fd", "kvm_run", "virtio_wmb", "last_seen",
             "exits/rdtsc.c",
-            # Linux's, in chapter 6: boot_params fields, a Kconfig symbol, I/O helpers.
-            "e820_entries", "e820_table", "X86_MPPARSE", "inb_p", "outb_p"}
+            # Linux's, in chapter 6: boot_params fields, a Kconfig symbol, its
+            # MP table parser, I/O helpers and interrupt flow handlers.
+            "e820_entries", "e820_table", "X86_MPPARSE", "mpparse.c", "inb_p", "outb_p",
+            "common_interrupt", "handle_edge_irq", "handle_fasteoi_irq"}
 
 
 def prose(text):
