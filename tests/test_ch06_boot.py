@@ -16,6 +16,8 @@ from conftest import Log, _artifact_dir
 CHAPTER = "06-linux"
 MBCHECK = stepvisor.BUILD / "guests" / "mbcheck.elf"
 BZIMAGE = stepvisor.BUILD / "linux" / "bzImage"
+VMLINUX = stepvisor.BUILD / "linux" / "vmlinux"
+INITRAMFS = stepvisor.BUILD / "linux" / "initramfs.cpio"
 DISK = stepvisor.BUILD / "guests" / "disk.img"
 GUEST_MEM_MIB = 128  # small: guest RAM is zeroed at boot, which costs Bochs time
 TIMEOUT = 120
@@ -32,33 +34,33 @@ def fnv1a(data):
     return h
 
 
-def elf32_loads(data):
-    """(file offset of the program header, p_paddr, p_memsz) of each PT_LOAD."""
-    entry, phoff = struct.unpack_from("<II", data, 24)
-    phentsize, phnum = struct.unpack_from("<HH", data, 42)
+def elf_loads(data):
+    """The entry point and (file offset of the program header, p_paddr,
+    p_filesz, p_memsz) of each PT_LOAD, for ELF32 and ELF64."""
+    if data[4] == 2:  # ELFCLASS64
+        entry, phoff = struct.unpack_from("<QQ", data, 24)
+        phentsize, phnum = struct.unpack_from("<HH", data, 54)
+        phdr, fields = "<IIQQQQQ", (0, 4, 5, 6)  # p_type, p_paddr, p_filesz, p_memsz
+    else:
+        entry, phoff = struct.unpack_from("<II", data, 24)
+        phentsize, phnum = struct.unpack_from("<HH", data, 42)
+        phdr, fields = "<6I", (0, 3, 4, 5)
     out = []
     for i in range(phnum):
         at = phoff + i * phentsize
-        p_type, _, _, paddr, _, memsz = struct.unpack_from("<6I", data, at)
-        if p_type == PT_LOAD:
-            out.append((at, paddr, memsz))
+        values = struct.unpack_from(phdr, data, at)
+        p_type, paddr, filesz, memsz = (values[f] for f in fields)
+        if p_type == PT_LOAD and memsz:
+            out.append((at, paddr, filesz, memsz))
     return entry, out
 
 
-def boot(request, monkeypatch, tmp_path, kernel, initrd=None, cmdline=None):
-    """Boots chapter 6 under Bochs with these files as its kernel, initrd
-    and cmdline modules (and the disk); returns the Log, the guest's serial
-    lines without the hypervisor's "guest uart: " prefix."""
-    mods = [(kernel, "kernel")]
-    if initrd is not None:
-        (tmp_path / "initrd").write_bytes(initrd)
-        mods.append((tmp_path / "initrd", "initrd"))
-    if cmdline is not None:
-        (tmp_path / "cmdline").write_text(cmdline + "\n")
-        mods.append((tmp_path / "cmdline", "cmdline"))
-    mods.append((DISK, "disk.img"))
-    monkeypatch.setattr(stepvisor, "module_entries", lambda chapter: mods)
-    r = stepvisor.run_bochs(CHAPTER, f"guest_mem={GUEST_MEM_MIB}M",
+def boot(request, kernel, initrd=None, cmdline=None, guest_mem=GUEST_MEM_MIB):
+    """Boots chapter 6 under Bochs with kernel (and initrd, cmdline) as its
+    guest, as GUEST=, INITRD= and GUEST_CMDLINE= do; returns the Log, the
+    guest's serial lines without the hypervisor's "guest uart: " prefix."""
+    guest = stepvisor.Guest(kernel, initrd, cmdline)
+    r = stepvisor.run_bochs(CHAPTER, f"guest_mem={guest_mem}M", guest=guest,
                             workdir=_artifact_dir(request, "bochs"), timeout=TIMEOUT)
     log = Log(r)
     log.lines = [line[len(GUEST_UART):] if line.startswith(GUEST_UART) else line
@@ -66,20 +68,19 @@ def boot(request, monkeypatch, tmp_path, kernel, initrd=None, cmdline=None):
     return log
 
 
-def test_multiboot_check_kernel_passes_under_chapter_6(request, monkeypatch, tmp_path):
+def test_multiboot_check_kernel_passes_under_chapter_6(request, tmp_path):
     data = MBCHECK.read_bytes()
-    entry, loads = elf32_loads(data)
-    kernel_end = max(paddr + memsz for _, paddr, memsz in loads)
+    entry, loads = elf_loads(data)
+    kernel_end = max(paddr + memsz for _, paddr, _, memsz in loads)
     module_at = (kernel_end + PAGE - 1) // PAGE * PAGE
     cmdline = f"mbcheck module_bytes={len(MODULE)} module_fnv1a={fnv1a(MODULE):#x}"
-    log = boot(request, monkeypatch, tmp_path, MBCHECK, MODULE, cmdline)
-    segments = [f"loader: multiboot segment at {paddr:#x}-{paddr + memsz:#x}, "
-                for _, paddr, memsz in loads]
-    for s in segments:
-        assert any(line.startswith(s) for line in log.lines), s
+    (tmp_path / "module").write_bytes(MODULE)
+    log = boot(request, MBCHECK, tmp_path / "module", cmdline)
     ram_kib = (GUEST_MEM_MIB << 10) - 1024
     log.has_in_order([
-        f"loader: multiboot kernel, ELF32, {len(data)} bytes, header flags 0x3",
+        f"loader: multiboot kernel, ELF32, {len(data)} bytes, header flags 0x3"] + [
+        f"loader: multiboot segment at {paddr:#x}-{paddr + memsz:#x}, {filesz} bytes from "
+        "the file" for _, paddr, filesz, memsz in loads] + [
         f'loader: multiboot information at 0x8000, command line at 0x9000: "{cmdline}"',
         f'loader: module "initrd", {len(MODULE)} bytes, at {module_at:#x}',
         f"loader: entering the kernel at {entry:#x} in 32-bit protected mode",
@@ -104,6 +105,33 @@ def test_multiboot_check_kernel_passes_under_chapter_6(request, monkeypatch, tmp
     log.passed()
 
 
+def test_an_initramfs_that_meets_the_kernel_is_refused(request):
+    """The vmlinux fast path in a RAM so small that the initramfs, placed at
+    its top, would overlap the kernel's last segment: refused by name, after
+    the loader said where the rest went. The command line shows the devices
+    going before its "--" (Linux gives what follows to init)."""
+    data = VMLINUX.read_bytes()
+    initrd = INITRAMFS.read_bytes()
+    _, loads = elf_loads(data)
+    last_start, last = max((paddr, paddr + memsz) for _, paddr, _, memsz in loads)
+    guest_mem = (last + len(initrd) // 2) >> 20 << 20  # the initramfs's top half fits
+    initrd_at = (guest_mem - len(initrd)) // PAGE * PAGE
+    assert initrd_at < last < guest_mem, (initrd_at, last, guest_mem)
+    devices = "virtio_mmio.device=4K@0xfe010000:10 virtio_mmio.device=4K@0xfe011000:11"
+    log = boot(request, VMLINUX, INITRAMFS, "console=ttyS0 rdinit=/sbin/reboot -- -f",
+               guest_mem=guest_mem >> 20)
+    why = (f"the initramfs {initrd_at:#x}-{initrd_at + len(initrd):#x} overlaps vmlinux "
+           f"segment {last_start:#x}-{last:#x}")
+    log.has_in_order(
+        [f"loader: vmlinux, ELF64, {len(data)} bytes: the kernel without its decompressor"] +
+        [f"loader: vmlinux segment at {paddr:#x}-{paddr + memsz:#x}, "
+         f"{filesz} bytes from the file" for _, paddr, filesz, memsz in loads] +
+        [f'loader: command line at 0x9000: "console=ttyS0 rdinit=/sbin/reboot {devices} '
+         '-- -f"',
+         f"loader: refused: {why}"])
+    log.failed(f"loader: refused: {why}")
+
+
 def multiboot_elf(code, load=0x100000):
     """A multiboot ELF32 kernel of one segment: ELF header, one program
     header, the multiboot header (flags 0), then code, the entry."""
@@ -119,14 +147,14 @@ def multiboot_elf(code, load=0x100000):
     return ehdr + phdr + header + code
 
 
-def test_a_guest_write_to_the_bios_rom_ends_it_by_name(request, monkeypatch, tmp_path):
+def test_a_guest_write_to_the_bios_rom_ends_it_by_name(request, tmp_path):
     """The hole is ROM: reads see the MP table, a write ends the guest."""
     mp_table = 0xF0000
     # mov eax, [0xF0000]; mov [0xF0000], eax; hlt
     code = bytes([0xA1]) + struct.pack("<I", mp_table) + bytes([0xA3]) + \
         struct.pack("<I", mp_table) + bytes([0xF4])
     (tmp_path / "kernel").write_bytes(multiboot_elf(code))
-    log = boot(request, monkeypatch, tmp_path, tmp_path / "kernel")
+    log = boot(request, tmp_path / "kernel")
     write_rip = 0x100000 + 52 + 32 + 12 + 5
     log.failed(f"guest write of GPA {mp_table:#x} in the BIOS area at RIP {write_rip:#x}: "
                "it is read-only (ROM)")
@@ -155,8 +183,8 @@ def _bzimage_truncated(data):
 
 
 def _first_segment_at(data, paddr):
-    _, loads = elf32_loads(data)
-    at, _, memsz = loads[0]
+    _, loads = elf_loads(data)
+    at, _, _, memsz = loads[0]
     return _patched(data, at + 12, "<I", paddr), memsz
 
 
@@ -180,10 +208,10 @@ def _multiboot_past_ram(data):
     (MBCHECK, _multiboot_past_ram),
 ], ids=["bzimage-no-magic", "bzimage-old-protocol", "bzimage-truncated",
         "multiboot-segment-in-hole", "multiboot-segment-past-ram"])
-def test_hostile_kernel_is_refused_by_name(request, monkeypatch, tmp_path, source, make):
+def test_hostile_kernel_is_refused_by_name(request, tmp_path, source, make):
     image, why = make(source.read_bytes())
     (tmp_path / "kernel").write_bytes(image)
-    log = boot(request, monkeypatch, tmp_path, tmp_path / "kernel")
+    log = boot(request, tmp_path / "kernel")
     log.has(f"loader: refused: {why}")
     log.lacks("VMLAUNCH: entering the guest")
     log.failed(f"loader: refused: {why}")

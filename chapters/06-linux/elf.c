@@ -18,30 +18,19 @@
 #define EM_X86_64 62
 #define PT_LOAD 1
 
-struct __attribute__((packed)) elf32_header {
-    uint8_t ident[16];
-    uint16_t type, machine;
-    uint32_t version, entry, phoff, shoff, flags;
-    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct __attribute__((packed)) elf64_header {
-    uint8_t ident[16];
-    uint16_t type, machine;
-    uint32_t version;
-    uint64_t entry, phoff, shoff;
-    uint32_t flags;
-    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct __attribute__((packed)) elf32_phdr {
-    uint32_t type, offset, vaddr, paddr, filesz, memsz, flags, align;
-};
-
-struct __attribute__((packed)) elf64_phdr {
-    uint32_t type, flags;
-    uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
+/* ELF32 and ELF64 lay out the fields used here alike, in words of 4 or 8
+ * bytes: the file header's e_entry, e_phoff (then e_shoff, e_flags and
+ * e_ehsize) before e_phentsize and e_phnum; a program header's p_type,
+ * then p_offset, p_vaddr, p_paddr, p_filesz and p_memsz at word 1 to 5
+ * (ELF64 puts p_flags in p_type's word). */
+#define E_TYPE 16
+#define E_MACHINE 18
+#define E_ENTRY 24
+#define E_FLAGS_AND_EHSIZE 6 /* bytes between e_shoff and e_phentsize */
+#define ELF_HEADER_MIN 64    /* an ELF64 header; an ELF32 one is smaller */
+#define ELF32_PH_SIZE 32
+#define ELF64_PH_SIZE 56
+enum { PH_OFFSET = 1, PH_VADDR, PH_PADDR, PH_FILESZ, PH_MEMSZ };
 
 /* One program header in either class. */
 struct segment {
@@ -49,46 +38,50 @@ struct segment {
     uint64_t offset, vaddr, paddr, filesz, memsz;
 };
 
-bool elf_is(struct blob f, unsigned elf_class)
+static uint64_t field(const uint8_t *p, unsigned size)
 {
-    if (f.size < sizeof(struct elf64_header) || memcmp(f.data, ELF_MAGIC, ELF_MAGIC_SIZE) ||
-        f.data[EI_CLASS] != elf_class || f.data[EI_DATA] != ELF_DATA_LITTLE_ENDIAN)
-        return false;
-    const struct elf32_header *h = (const struct elf32_header *)f.data;
-    return h->type == ET_EXEC && (h->machine == EM_386 || h->machine == EM_X86_64);
+    uint64_t v = 0;
+    memcpy(&v, p, size); /* little-endian, like the host */
+    return v;
 }
 
-static struct segment segment_at(struct blob f, bool is64, uint64_t at)
+bool elf_is(struct blob f, unsigned elf_class)
 {
-    if (is64) {
-        const struct elf64_phdr *p = (const struct elf64_phdr *)(f.data + at);
-        return (struct segment){p->type, p->offset, p->vaddr, p->paddr, p->filesz, p->memsz};
-    }
-    const struct elf32_phdr *p = (const struct elf32_phdr *)(f.data + at);
-    return (struct segment){p->type, p->offset, p->vaddr, p->paddr, p->filesz, p->memsz};
+    if (f.size < ELF_HEADER_MIN || memcmp(f.data, ELF_MAGIC, ELF_MAGIC_SIZE) ||
+        f.data[EI_CLASS] != elf_class || f.data[EI_DATA] != ELF_DATA_LITTLE_ENDIAN)
+        return false;
+    uint64_t machine = field(f.data + E_MACHINE, sizeof(uint16_t));
+    return field(f.data + E_TYPE, sizeof(uint16_t)) == ET_EXEC &&
+           (machine == EM_386 || machine == EM_X86_64);
+}
+
+static struct segment segment_at(const uint8_t *p, unsigned w)
+{
+    return (struct segment){(uint32_t)field(p, sizeof(uint32_t)), field(p + PH_OFFSET * w, w),
+                            field(p + PH_VADDR * w, w), field(p + PH_PADDR * w, w),
+                            field(p + PH_FILESZ * w, w), field(p + PH_MEMSZ * w, w)};
 }
 
 uint64_t elf_load(struct blob f, unsigned elf_class, const char *what, uint64_t *end)
 {
-    bool is64 = elf_class == ELF_CLASS_64;
-    const struct elf64_header *h64 = (const struct elf64_header *)f.data;
-    const struct elf32_header *h32 = (const struct elf32_header *)f.data;
-    uint64_t phoff = is64 ? h64->phoff : h32->phoff, entry = is64 ? h64->entry : h32->entry;
-    uint16_t phnum = is64 ? h64->phnum : h32->phnum;
-    uint16_t phentsize = is64 ? h64->phentsize : h32->phentsize;
-    size_t want = is64 ? sizeof(struct elf64_phdr) : sizeof(struct elf32_phdr);
-    if (phentsize != want || phoff > f.size || (uint64_t)phnum * want > f.size - phoff)
-        loader_refuse("%s: program headers (%u of %u bytes at 0x%lx) outside the %lu-byte "
+    unsigned w = elf_class == ELF_CLASS_64 ? sizeof(uint64_t) : sizeof(uint32_t);
+    uint64_t entry = field(f.data + E_ENTRY, w), phoff = field(f.data + E_ENTRY + w, w);
+    const uint8_t *sizes = f.data + E_ENTRY + 3 * w + E_FLAGS_AND_EHSIZE;
+    uint64_t phentsize = field(sizes, sizeof(uint16_t));
+    uint64_t phnum = field(sizes + sizeof(uint16_t), sizeof(uint16_t));
+    uint64_t want = w == sizeof(uint64_t) ? ELF64_PH_SIZE : ELF32_PH_SIZE;
+    if (phentsize != want || phoff > f.size || phnum * want > f.size - phoff)
+        loader_refuse("%s: program headers (%lu of %lu bytes at 0x%lx) outside the %lu-byte "
                       "file", what, phnum, phentsize, phoff, f.size);
 
     uint64_t entry_gpa = 0, loaded = 0;
     *end = 0;
-    for (uint16_t i = 0; i < phnum; i++) {
-        struct segment s = segment_at(f, is64, phoff + i * want);
+    for (uint64_t i = 0; i < phnum; i++) {
+        struct segment s = segment_at(f.data + phoff + i * want, w);
         if (s.type != PT_LOAD || s.memsz == 0)
             continue;
         if (s.filesz > s.memsz || s.offset > f.size || s.filesz > f.size - s.offset)
-            loader_refuse("%s: segment %u (0x%lx bytes at file offset 0x%lx, 0x%lx in "
+            loader_refuse("%s: segment %lu (0x%lx bytes at file offset 0x%lx, 0x%lx in "
                           "memory) is not in the %lu-byte file", what, i, s.filesz, s.offset,
                           s.memsz, f.size);
         uint8_t *dst = guest_place(what, s.paddr, s.memsz);

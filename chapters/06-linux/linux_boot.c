@@ -65,16 +65,32 @@ struct __attribute__((packed)) boot_e820_entry {
     uint32_t type;
 };
 
+/* Where a "--" word starts in line (Linux hands what follows it to init),
+ * or the end of line. */
+static size_t kernel_part(const char *line)
+{
+    size_t i = 0;
+    for (; line[i]; i++)
+        if ((i == 0 || line[i - 1] == ' ') && line[i] == '-' && line[i + 1] == '-' &&
+            (line[i + 2] == ' ' || line[i + 2] == '\0'))
+            return i;
+    return i;
+}
+
 /* The command line: the cmdline module's or console=ttyS0, then, always,
  * one virtio_mmio.device=SIZE@BASE:IRQ per device, which is how Linux
- * finds virtio-mmio devices without ACPI or a device tree. */
+ * finds virtio-mmio devices without ACPI or a device tree; before a "--",
+ * or init would get them. */
 static uint64_t place_cmdline(const char *given, uint32_t max)
 {
     static char line[BOOT_CMDLINE_MAX];
+    const char *base = given ? given : DEFAULT_CMDLINE;
+    size_t head = kernel_part(base);
     int n = ksnprintf(line, sizeof line,
-                      "%s virtio_mmio.device=4K@0x%lx:%u virtio_mmio.device=4K@0x%lx:%u",
-                      given ? given : DEFAULT_CMDLINE, VIRTIO_CONSOLE_BASE,
-                      IRQ_VIRTIO_CONSOLE, VIRTIO_BLK_BASE, IRQ_VIRTIO_BLK);
+                      "%.*s%svirtio_mmio.device=4K@0x%lx:%u virtio_mmio.device=4K@0x%lx:%u%s%s",
+                      (int)head, base, head && base[head - 1] != ' ' ? " " : "",
+                      VIRTIO_CONSOLE_BASE, IRQ_VIRTIO_CONSOLE, VIRTIO_BLK_BASE, IRQ_VIRTIO_BLK,
+                      base[head] ? " " : "", base + head);
     if (n < 0 || (size_t)n >= sizeof line || (uint32_t)n > max)
         loader_refuse("the command line is %d bytes; the kernel takes at most %u", n, max);
     memcpy(guest_place("the command line", BOOT_CMDLINE_GPA, (size_t)n + 1), line,

@@ -31,7 +31,6 @@
 #define ISA_IRQ_CASCADE 2   /* the second 8259: no interrupt of its own */
 #define LINT0 0
 #define LINT1 1
-#define MAX_ENTRY_BYTES 256
 #define MP_PARAGRAPH 16 /* the floating pointer's length unit */
 
 struct __attribute__((packed)) mp_floating_pointer {
@@ -84,48 +83,23 @@ static uint8_t checksum(const void *p, size_t n)
     return (uint8_t)-sum;
 }
 
-struct table {
-    uint8_t entries[MAX_ENTRY_BYTES];
-    size_t size;
-    uint16_t count;
-};
-
-static void add(struct table *t, const void *entry, size_t n)
+/* Entries go right after the header; h counts them and their bytes. */
+static void add(struct mp_config_header *h, const void *entry, size_t n)
 {
-    memcpy(t->entries + t->size, entry, n);
-    t->size += n;
-    t->count++;
+    memcpy((uint8_t *)h + h->length, entry, n);
+    h->length = (uint16_t)(h->length + n);
+    h->entry_count++;
 }
 
-static void add_interrupt(struct table *t, uint8_t type, uint8_t kind, uint8_t irq,
+static void add_interrupt(struct mp_config_header *h, uint8_t type, uint8_t kind, uint8_t irq,
                           uint8_t dest, uint8_t input)
 {
     struct mp_interrupt e = {type, kind, MP_FLAGS_CONFORM_TO_BUS, ISA_BUS_ID, irq, dest, input};
-    add(t, &e, sizeof e);
+    add(h, &e, sizeof e);
 }
 
 size_t mptable_write(uint8_t *buf, uint32_t gpa)
 {
-    static struct table t;
-    struct mp_processor cpu = {MP_ENTRY_PROCESSOR, 0, LAPIC_VERSION_INTEGRATED,
-                               MP_CPU_ENABLED | MP_CPU_BOOTSTRAP, 0, 0, {0, 0}};
-    struct mp_bus isa = {MP_ENTRY_BUS, ISA_BUS_ID, {'I', 'S', 'A', ' ', ' ', ' '}};
-    struct mp_ioapic ioapic = {MP_ENTRY_IOAPIC, IOAPIC_ID, IOAPIC_VERSION, MP_IOAPIC_ENABLED,
-                               (uint32_t)IOAPIC_BASE};
-    add(&t, &cpu, sizeof cpu);
-    add(&t, &isa, sizeof isa);
-    add(&t, &ioapic, sizeof ioapic);
-    add_interrupt(&t, MP_ENTRY_IO_INTERRUPT, MP_INTERRUPT_EXTINT, 0, IOAPIC_ID,
-                  IOAPIC_INPUT_EXTINT);
-    for (uint8_t irq = 0; irq < ISA_IRQS; irq++)
-        if (irq != ISA_IRQ_CASCADE)
-            add_interrupt(&t, MP_ENTRY_IO_INTERRUPT, MP_INTERRUPT_INT, irq, IOAPIC_ID,
-                          irq == IRQ_PIT ? IOAPIC_INPUT_OF_IRQ_PIT : irq);
-    add_interrupt(&t, MP_ENTRY_LOCAL_INTERRUPT, MP_INTERRUPT_EXTINT, 0, MP_ALL_LOCAL_APICS,
-                  LINT0);
-    add_interrupt(&t, MP_ENTRY_LOCAL_INTERRUPT, MP_INTERRUPT_NMI, 0, MP_ALL_LOCAL_APICS,
-                  LINT1);
-
     struct mp_floating_pointer *fp = (struct mp_floating_pointer *)buf;
     struct mp_config_header *h = (struct mp_config_header *)(fp + 1);
     *fp = (struct mp_floating_pointer){.signature = {'_', 'M', 'P', '_'},
@@ -133,13 +107,28 @@ size_t mptable_write(uint8_t *buf, uint32_t gpa)
                                        .length = sizeof *fp / MP_PARAGRAPH,
                                        .spec_rev = MP_SPEC_REV};
     fp->checksum = checksum(fp, sizeof *fp);
-    *h = (struct mp_config_header){.signature = {'P', 'C', 'M', 'P'},
-                                   .length = (uint16_t)(sizeof *h + t.size),
-                                   .spec_rev = MP_SPEC_REV, .entry_count = t.count,
+    *h = (struct mp_config_header){.signature = {'P', 'C', 'M', 'P'}, .length = sizeof *h,
+                                   .spec_rev = MP_SPEC_REV,
                                    .lapic_address = (uint32_t)LAPIC_DEFAULT_BASE};
-    memcpy(h->oem_id, "STEPVSR ", sizeof h->oem_id);
+    memcpy(h->oem_id, "STEPVISR", sizeof h->oem_id);
     memcpy(h->product_id, "stepvisor PC", sizeof h->product_id);
-    memcpy(h + 1, t.entries, t.size);
+
+    struct mp_processor cpu = {MP_ENTRY_PROCESSOR, 0, LAPIC_VERSION_INTEGRATED,
+                               MP_CPU_ENABLED | MP_CPU_BOOTSTRAP, 0, 0, {0, 0}};
+    struct mp_bus isa = {MP_ENTRY_BUS, ISA_BUS_ID, {'I', 'S', 'A', ' ', ' ', ' '}};
+    struct mp_ioapic ioapic = {MP_ENTRY_IOAPIC, IOAPIC_ID, IOAPIC_VERSION, MP_IOAPIC_ENABLED,
+                               (uint32_t)IOAPIC_BASE};
+    add(h, &cpu, sizeof cpu);
+    add(h, &isa, sizeof isa);
+    add(h, &ioapic, sizeof ioapic);
+    add_interrupt(h, MP_ENTRY_IO_INTERRUPT, MP_INTERRUPT_EXTINT, 0, IOAPIC_ID,
+                  IOAPIC_INPUT_EXTINT);
+    for (uint8_t irq = 0; irq < ISA_IRQS; irq++)
+        if (irq != ISA_IRQ_CASCADE)
+            add_interrupt(h, MP_ENTRY_IO_INTERRUPT, MP_INTERRUPT_INT, irq, IOAPIC_ID,
+                          irq == IRQ_PIT ? IOAPIC_INPUT_OF_IRQ_PIT : irq);
+    add_interrupt(h, MP_ENTRY_LOCAL_INTERRUPT, MP_INTERRUPT_EXTINT, 0, MP_ALL_LOCAL_APICS, LINT0);
+    add_interrupt(h, MP_ENTRY_LOCAL_INTERRUPT, MP_INTERRUPT_NMI, 0, MP_ALL_LOCAL_APICS, LINT1);
     h->checksum = checksum(h, h->length);
     return sizeof *fp + h->length;
 }

@@ -37,26 +37,12 @@ static const struct multiboot_header *find_header(struct blob k)
     return 0;
 }
 
-bool multiboot_load(struct blob k, struct blob initrd, const char *cmdline,
-                    struct guest_start *start)
+/* The information structure, then the memory map and the module list
+ * behind it in the same page; the command line; the one module (the
+ * initrd), page-aligned after the kernel as GRUB places modules, its
+ * string its name. */
+static void write_info(uint64_t kernel_end, struct blob initrd, const char *cmdline)
 {
-    const struct multiboot_header *h = find_header(k);
-    if (!h)
-        return false;
-    uint32_t unknown = h->flags & MULTIBOOT_REQUIRED_MASK &
-                       ~(MULTIBOOT_PAGE_ALIGN | MULTIBOOT_MEMORY_INFO);
-    if (unknown)
-        loader_refuse("multiboot header flags 0x%x require 0x%x (a video mode or more), "
-                      "which this loader does not provide", h->flags, unknown);
-    if (!elf_is(k, ELF_CLASS_32))
-        loader_refuse("multiboot kernel is no ELF32 file (the a.out kludge is not supported)");
-    kprintf("loader: multiboot kernel, ELF32, %lu bytes, header flags 0x%x\n", k.size,
-            h->flags);
-    uint64_t kernel_end;
-    uint64_t entry = elf_load(k, ELF_CLASS_32, "multiboot segment", &kernel_end);
-
-    /* The information structure, then the memory map and the module list
-     * behind it in the same page. */
     struct multiboot_info *mbi =
         (struct multiboot_info *)guest_place("the multiboot information", BOOT_INFO_GPA,
                                              BOOT_INFO_SIZE);
@@ -81,8 +67,6 @@ bool multiboot_load(struct blob k, struct blob initrd, const char *cmdline,
     kprintf("loader: multiboot information at 0x%lx, command line at 0x%lx: \"%s\"\n",
             BOOT_INFO_GPA, BOOT_CMDLINE_GPA, line);
 
-    /* The one module (the initrd), page-aligned after the kernel, as GRUB
-     * places modules; its string is its name. */
     if (initrd.data) {
         uint64_t at = (kernel_end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
         memcpy(guest_place("the multiboot module", at, initrd.size), initrd.data, initrd.size);
@@ -93,7 +77,27 @@ bool multiboot_load(struct blob k, struct blob initrd, const char *cmdline,
         mbi->mods_count = 1;
         kprintf("loader: module \"%s\", %lu bytes, at 0x%lx\n", INITRD_MODULE, initrd.size, at);
     }
+}
 
+bool multiboot_load(struct blob k, struct blob initrd, const char *cmdline,
+                    struct guest_start *start)
+{
+    const struct multiboot_header *h = find_header(k);
+    if (!h)
+        return false;
+    uint32_t unknown = h->flags & MULTIBOOT_REQUIRED_MASK &
+                       ~(MULTIBOOT_PAGE_ALIGN | MULTIBOOT_MEMORY_INFO);
+    if (unknown)
+        loader_refuse("multiboot header flags 0x%x require 0x%x (a video mode or more), "
+                      "which this loader does not provide", h->flags, unknown);
+    if (!elf_is(k, ELF_CLASS_32))
+        loader_refuse("multiboot kernel is no ELF32 file (the a.out kludge is not supported)");
+    kprintf("loader: multiboot kernel, ELF32, %lu bytes, header flags 0x%x\n", k.size,
+            h->flags);
+    uint64_t kernel_end;
+    uint64_t entry = elf_load(k, ELF_CLASS_32, "multiboot segment", &kernel_end);
+
+    write_info(kernel_end, initrd, cmdline);
     guest_entry_tables(start, GUEST_PROTECTED32);
     start->rip = entry;
     start->rax = MULTIBOOT_BOOTLOADER_MAGIC;
