@@ -44,8 +44,8 @@ void uart_irq(bool level)
 
 void vpc_set_irq(unsigned irq, bool level)
 {
-    uint32_t bit = 1u << irq;
-    if (!vpc.vcpu || irq >= ISA_IRQS || !!(vpc.irq_lines & bit) == level)
+    uint32_t bit = irq < ISA_IRQS ? 1u << irq : 0;
+    if (!vpc.vcpu || !bit || !!(vpc.irq_lines & bit) == level)
         return; /* not wired yet (a device reset before vpc_init), or no change */
     vpc.irq_lines = level ? vpc.irq_lines | bit : vpc.irq_lines & ~bit;
     pic_set_irq(&vpc.pic, irq, level);
