@@ -45,12 +45,15 @@ SECTIONS = {
     "Definitions of Secondary Processor-Based VM-Execution Controls": ("3C", "Table 25-7"),
     "Definitions of Tertiary Processor-Based VM-Execution Controls": ("3C", "Table 25-8"),
     "I/O-Bitmap Addresses": ("3C", "25.6.4"),
+    "MSR-Bitmap Address": ("3C", "25.6.9"),
     "Guest/Host Masks and Read Shadows for CR0 and CR4": ("3C", "25.6.6"),
     "Extended-Page-Table Pointer (EPTP)": ("3C", "25.6.11"),
     "VM-Exit Control Fields": ("3C", "25.7"),
     "Definitions of Primary VM-Exit Controls": ("3C", "Table 25-13"),
+    "VM-Exit Controls for MSRs": ("3C", "25.7.2"),
     "VM-Entry Control Fields": ("3C", "25.8"),
     "Definitions of VM-Entry Controls": ("3C", "Table 25-15"),
+    "VM-Entry Controls for MSRs": ("3C", "25.8.2"),
     "VM-Entry Controls for Event Injection": ("3C", "25.8.3"),
     "Format of the VM-Entry Interruption-Information Field": ("3C", "a table in 25.8.3"),
     "VM-Exit Information Fields": ("3C", "25.9"),
@@ -60,6 +63,7 @@ SECTIONS = {
     "Software Use of Virtual-Machine Control Structures": ("3C", "25.11"),
     "VMXON Region": ("3C", "25.11.5"),
     # chapter 26: VMX Non-Root Operation
+    "Instructions That Cause VM Exits Unconditionally": ("3C", "26.1.2"),
     "VMX-Preemption Timer": ("3C", "26.5.1"),
     "Unrestricted Guests": ("3C", "chapter 26"),
     # chapter 27: VM Entries
@@ -118,6 +122,8 @@ SECTIONS = {
         ("3A", "chapter \"Interrupt and Exception Handling\""),
     "Advanced Programmable Interrupt Controller (APIC)":
         ("3A", "chapter \"Advanced Programmable Interrupt Controller (APIC)\""),
+    "Message Signalled Interrupts":
+        ("3A", "chapter \"Advanced Programmable Interrupt Controller (APIC)\""),
     "Exception and Interrupt Handling in 64-bit Mode":
         ("3A", "chapter \"Interrupt and Exception Handling\""),
     "Task Management in 64-bit Mode": ("3A", "chapter \"Task Management\""),
@@ -127,11 +133,16 @@ SECTIONS = {
     "4-Level Paging and 5-Level Paging": ("3A", "chapter \"Paging\""),
     # Vol. 1 and Vol. 2
     "Canonical Addressing": ("1", "chapter \"Basic Execution Environment\""),
+    "Managing State Using the XSAVE Feature Set": ("1", "chapter 13"),
     "EFLAGS Register": ("1", "chapter \"Basic Execution Environment\""),
     "Instruction Format": ("2A", "chapter \"Instruction Format\""),
+    "CPUID": ("2A", "the CPUID page"),
     "LAR": ("2A", "the LAR page"),
     "MOV": ("2B", "the MOV page"),
     "MOVZX": ("2B", "the MOVZX page"),
+    "XSETBV": ("2D", "the XSETBV page"),
+    # Vol. 4
+    "Architectural MSRs": ("4", "2.1"),
 }
 
 # A quoted title right after an SDM reference: `SDM Vol. 3C, "Title"`,

@@ -55,3 +55,41 @@ def test_cpuid_round_trip_within_budget(bochs, chapter):
     assert ticks <= CPUID_BUDGET, (
         f"{chapter}: a CPUID round trip takes {ticks} instructions, over the budget of "
         f"{CPUID_BUDGET}")
+
+
+# --- chapter 6's Linux boot (make bench): what it reads from a run ----------
+
+def _run(tmp_path, log, emulator_out=""):
+    (tmp_path / "emulator.out").write_text(emulator_out)
+    return stepvisor.RunResult("bochs", log, 1, False, 1.0, tmp_path)
+
+
+def test_boot_ticks_from_the_first_guest_instruction_to_the_prompt(tmp_path):
+    """With clock: sync=none Bochs's TSC is its tick counter: the
+    hypervisor's TSC line and the debugger's ptime at n_tty_poll are on
+    one clock."""
+    log = ("loader: bzImage, protocol 2.15\n"
+           "loader: first guest instruction at host TSC 300000000\n"
+           "guest: stepvisor# \nPASS\n")
+    out = ("(0) Breakpoint 1, 0x1000000 in ?? ()\nptime: 380000000\n<bochs:4> del 1\n"
+           "(0) Breakpoint 2, 0xffffffff8123 in ?? ()\nptime: 1100000123\n<bochs:8> del 2\n")
+    assert stepvisor.boot_phases(_run(tmp_path, log, out)) == {
+        "decompression": 80_000_000, "startup_64 to the prompt": 720_000_123,
+        "to the prompt": 800_000_123}
+    assert stepvisor.boot_ticks(_run(tmp_path, log, out)) == 800_000_123
+    # Either missing: no count rather than a wrong one.
+    assert stepvisor.boot_ticks(_run(tmp_path, log, "")) is None
+    assert stepvisor.boot_ticks(_run(tmp_path, log, out.split("(0) Breakpoint 2")[0])) is None
+    assert stepvisor.boot_ticks(_run(tmp_path, "PASS\n", out)) is None
+    assert stepvisor.boot_ticks(_run(
+        tmp_path, "guest: loader: first guest instruction at host TSC 1\n", out)) is None
+
+
+def test_exit_table_by_reason():
+    lines = ["io: 2 accesses", "VM exits: 4301", "      13  18 VMCALL",
+             "       2  28 Control-register accesses", "    4194  30 I/O instruction",
+             "uart: 2048 bytes from the guest", "      99  10 CPUID"]
+    assert stepvisor.exit_table(lines) == [(13, 18, "VMCALL"),
+                                           (2, 28, "Control-register accesses"),
+                                           (4194, 30, "I/O instruction")]
+    assert stepvisor.exit_table(["PASS"]) == []

@@ -478,7 +478,11 @@ BOOK_TEXT = {stem: read(os.path.join(SRC, stem + ".md")) for stem, _ in PAGES}
 # Names the text uses that are not stepvisor's: Linux's and KVM's, a variable
 # of an example, and files an exercise asks the reader to write.
 NOT_OURS = {"KVM_EXIT_IO", "KVM_RUN", "vcpu_fd", "kvm_run", "virtio_wmb", "last_seen",
-            "exits/rdtsc.c"}
+            "exits/rdtsc.c",
+            # Linux's, in chapter 6: boot_params fields, a Kconfig symbol, its
+            # MP table parser, I/O helpers and interrupt flow handlers.
+            "e820_entries", "e820_table", "X86_MPPARSE", "mpparse.c", "inb_p", "outb_p",
+            "common_interrupt", "handle_edge_irq", "handle_fasteoi_irq"}
 
 
 def prose(text):

@@ -14,8 +14,8 @@ def test_real_mode_to_long_mode_with_memory_and_mmio(bochs):
         "EPT: guest RAM 64 MiB at GPA 0 (host 0x200000), hole at 0xa0000-0xfffff",
         "EPT: 416 pages of 4 KiB, 31 of 2 MiB, 0 of 1 GiB; 4 table pages",
         "controls: pin-based 0x5e, primary processor-based 0x961861f2, secondary 0xa2, "
-        "VM-exit 0x336ffb, VM-entry 0x91fb",
-        "checker: 64 of 64 VM-entry rules hold",
+        "VM-exit 0x336fff, VM-entry 0x91ff",
+        "checker: 69 of 69 VM-entry rules hold",
         "INVEPT: single-context",
         # real mode, then the switches the hypervisor follows
         "guest console: real mode: hello from 16-bit code at 0000:7C00",

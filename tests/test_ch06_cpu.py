@@ -4,12 +4,15 @@
 tests/ch06_cpu/policy.c and fed recorded CPUID values: Bochs's
 corei7_haswell_4770 (recorded by a boot of chapter 6) and a KVM-like CPU
 (what nested KVM shows stepvisor on an Ice Lake server). Each row is one
-thing the guest sees, and why."""
+thing the guest sees, and why. Then one boot of chapter 6 under Bochs with
+the CPU probe kernel (guests/cpuprobe/) as its guest: the same policy from
+the inside, through the exits it takes."""
 import subprocess
 
 import pytest
 
-from conftest import ROOT
+import stepvisor
+from conftest import ROOT, Log, _artifact_dir
 
 SOURCES = ["tests/ch06_cpu/policy.c", "chapters/06-linux/cpuid_policy.c",
            "chapters/06-linux/msr_policy.c"]
@@ -28,11 +31,6 @@ HASWELL_OFFERS = RDTSCP | INVPCID | PAT
 KVM_OFFERS = RDTSCP | INVPCID | PAT | PKE
 CR4_OSXSAVE, CR4_PKE = 1 << 18, 1 << 22
 EAX, EBX, ECX, EDX = range(4)
-
-
-@pytest.fixture(scope="session")
-def images():
-    """Overrides conftest's: these tests need no hypervisor images."""
 
 
 @pytest.fixture(scope="module")
@@ -286,3 +284,65 @@ def test_emulated_values(policy):
     assert policy(HASWELL, 0, ["rdmsr 3a", "rdmsr 1a0", "rdmsr fe", "rdmsr 8b", "rdmsr 2ff",
                                "wrmsr 2ff c06", "rdmsr 2ff"]) == [
         "1", "1801", "400", "0", "0", "ok", "c06"]
+
+
+# --- from the inside: the CPU probe kernel under chapter 6 -------------------
+
+CPUPROBE = stepvisor.BUILD / "guests" / "cpuprobe.elf"
+GUEST_UART = "guest uart: cpuprobe: "
+
+
+@pytest.fixture(scope="module")
+def probe(request):
+    guest = stepvisor.check_guest("06-linux", kernel=str(CPUPROBE), cmdline="")
+    return Log(stepvisor.run_bochs("06-linux", "guest_mem=128M",
+                                   workdir=_artifact_dir(request, "bochs"), guest=guest))
+
+
+def test_the_policy_lines_at_start(probe):
+    probe.has_in_order([
+        "msr: 6 MSRs switched through the VM-entry and VM-exit MSR areas, the guest's PAT "
+        "through the VMCS",
+        "cpuid: hidden from the guest: dtes64 monitor vmx est pdcm x2apic mce dts acpi ht "
+        "mwait dtherm aperfmperf epb tsc_adjust arch_perfmon",
+        "checker: 69 of 69 VM-entry rules hold"])
+
+
+def test_the_probe_sees_the_policy(probe):
+    """Each line what the guest saw; the hypervisor's own line before the
+    fault it injected."""
+    probe.has_in_order([GUEST_UART + line if not line.startswith(("msr:", "xsetbv:", "cpuid:"))
+                        else line for line in [
+        "CPUID.0: max basic leaf 0xd",
+        'CPUID.40000000H: "stepvisor", max leaf 0x40000000',
+        "CPUID.1: vmx 0, monitor 0, x2apic 0, hypervisor 1, APIC ID 0",
+        "msr: RDMSR of MSR 0x12345678, which this guest does not have: #GP",
+        "RDMSR 0x12345678: #GP",
+        "msr: RDMSR of MSR 0x3b, which this guest does not have: #GP",
+        "RDMSR IA32_TSC_ADJUST: #GP",
+        "IA32_FEATURE_CONTROL = 0x1",
+        "IA32_MISC_ENABLE = 0x1801",
+        # IA32_PAT is the guest's own register: the CPU refuses it, no exit.
+        "WRMSR IA32_PAT with a type 2 entry: #GP",
+        "msr: WRMSR IA32_EFER = 0x2: reserved bits or an invalid value: #GP",
+        "WRMSR IA32_EFER with bit 1: #GP",
+        # The MSR areas, "save/load IA32_PAT" and the debug controls at work.
+        "IA32_STAR after an exit: 0x23001000000000",
+        "IA32_PAT after an exit: 0x70406",
+        "RDTSCP's IA32_TSC_AUX after an exit: 0x1234",
+        "DR7 after an exit: 0x500",
+        "xsetbv: XCR0 = 0x5 is not allowed: #GP",
+        "XSETBV XCR0 = 0x5 (AVX without SSE): #GP",
+        "xsetbv: XCR0 = 0x0 is not allowed: #GP",
+        "XSETBV XCR0 = 0x0: #GP",
+        "XSETBV XCR0 = 0x7: ok",
+        "XGETBV after an exit: 0x7",
+        "CPUID.(0DH,0).EBX, the XSAVE size for XCR0: 0x340",
+        "CPUID.1: osxsave 1",
+        "msr: RDPMC of counter 0x0, but the PMU is hidden: #GP",
+        "RDPMC 0: #GP",
+        "MONITOR: #UD",
+        "MWAIT: #UD",
+        "done"]])
+    probe.has("guest ended: guest exited through port 0xf4 with status 0")
+    probe.passed()

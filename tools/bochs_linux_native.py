@@ -23,10 +23,13 @@ advances one per instruction; its debugger stops three times to read it
 Each breakpoint is deleted once hit (a user process may later run at the
 same linear address). Usage:
 
-  tools/bochs_linux_native.py [--cmdline "console=ttyS0"] [--timeout 300]
+  tools/bochs_linux_native.py [--cmdline "console=ttyS0"] [--timeout 300] [--megs 256]
 
 It prints the tick counts and the wall time and leaves the run in
-build/linux-native/ (com1.log, bochs.log, emulator.out, the ISO).
+build/linux-native/ (com1.log, bochs.log, emulator.out; the ISO is kept
+in build/iso/). `make bench` runs it with as much RAM as chapter 6 gave
+its guest. start() boots the same ISO as a stepvisor.Session, COM1 on a
+pty, so that a program can type at the guest's shell.
 """
 import argparse
 import os

@@ -300,9 +300,15 @@ def module_entries(chapter, guest=None):
     return guest_modules(out, guest)
 
 
+def _entries(chapter, guest):
+    """module_entries, called with a Guest only when there is one (tests
+    stand in for module_entries(chapter) with their own modules)."""
+    return module_entries(chapter, guest) if guest else module_entries(chapter)
+
+
 def modules(chapter, guest=None):
     """The paths of the chapter's modules (module_entries without names)."""
-    return [path for path, _ in module_entries(chapter, guest)]
+    return [path for path, _ in _entries(chapter, guest)]
 
 
 def module_bytes(chapter, guest=None):
@@ -325,7 +331,7 @@ def build_iso(chapter, cmdline="", guest=None):
     its modules); cached by content, so each scenario's ISO is made once
     (about 0.2 s with few GRUB modules)."""
     check_cmdline(cmdline)
-    entries = module_entries(chapter, guest)
+    entries = _entries(chapter, guest)
     files = [kernel(chapter)] + [path for path, _ in entries]
     for f in files:
         if not f.exists():
@@ -543,7 +549,10 @@ class SerialLine:
             self._log.write(chunk)
             self._log.flush()
             if self.show:
-                self.show(chunk)
+                try:
+                    self.show(chunk)
+                except OSError:  # the terminal or pipe has gone: the log goes on
+                    self.show = None
             with self.changed:
                 self.data += chunk
                 self.changed.notify_all()
@@ -744,7 +753,7 @@ def _qemu_cmd(chapter, cmdline, accel, serial, guest=None, links=None):
     links (a directory), each module is reached through a symbolic link
     there named as the module: -initrd splits at commas and spaces."""
     check_cmdline(cmdline)
-    entries = module_entries(chapter, guest)
+    entries = _entries(chapter, guest)
     check_guest_mem(cmdline, "QEMU", QEMU_MEGS, module_bytes(chapter, guest))
     if links is not None:
         links.mkdir(parents=True, exist_ok=True)
@@ -1149,24 +1158,40 @@ def elf_symbol(elf, name):
 def start_linux(chapter, guest=None, workdir=None, timeout=600, show=None, cmdline=""):
     """A Session: chapter booting the project's Linux (or a Guest's
     kernel built from it) under Bochs; the debugger reads the tick count
-    once, when the shell first waits for a key (prompt_ticks)."""
-    prompt = elf_symbol(LINUX / "vmlinux", PROMPT_SYMBOL)
+    (ptime) twice, each breakpoint deleted once hit: at startup_64, the
+    decompressed kernel's entry (vmlinux's first instruction), and when
+    the shell first waits for a key (boot_phases)."""
+    import bochs_linux_native
+    stops = (bochs_linux_native.physical_entry(LINUX / "vmlinux"),
+             elf_symbol(LINUX / "vmlinux", PROMPT_SYMBOL))
+    commands = []
+    for number, address in enumerate(stops, 1):
+        commands += [f"lb {address:#x}", "continue", "ptime", f"del {number}"]
     return start_bochs(chapter, cmdline, workdir, timeout=timeout, show=show, guest=guest,
-                       commands=(f"lb {prompt:#x}", "continue", "ptime", "del 1", "continue",
-                                 "quit"))
+                       commands=commands + ["continue", "quit"])
 
 
-def boot_ticks(result):
-    """Bochs ticks from the guest kernel's first instruction (the
-    hypervisor's TSC line) to the shell's prompt (start_linux's ptime);
-    None when either is missing."""
+def boot_phases(result):
+    """Bochs ticks of a start_linux run: from the guest kernel's first
+    instruction (the hypervisor's TSC line) to startup_64 ("decompression":
+    about none for a vmlinux), from there to the shell's prompt, and in
+    all ("to the prompt"); None when a count is missing."""
     first = next((int(m[1]) for m in map(FIRST_GUEST_INSTRUCTION.fullmatch, result.lines)
                   if m), None)
     out = result.workdir / "emulator.out"
-    ptime = PTIME.findall(out.read_text(errors="replace")) if out.exists() else []
-    if first is None or not ptime:
+    ptime = [int(t) for t in PTIME.findall(out.read_text(errors="replace"))] if out.exists() \
+        else []
+    if first is None or len(ptime) != 2:
         return None
-    return int(ptime[0]) - first
+    return {"decompression": ptime[0] - first, "startup_64 to the prompt": ptime[1] - ptime[0],
+            "to the prompt": ptime[1] - first}
+
+
+def boot_ticks(result):
+    """Bochs ticks from the guest kernel's first instruction to the
+    shell's prompt (boot_phases), or None."""
+    phases = boot_phases(result)
+    return phases and phases["to the prompt"]
 
 
 def exit_table(lines):
@@ -1214,14 +1239,18 @@ def bench_linux(timeout):
     native = bochs_linux_native.measure(timeout=timeout, megs=ram)
     t = native["ticks"]
     native_ticks = t[2] - t[0] if len(t) == 3 else None
+    phases = boot_phases(r)
     print(f"\nLinux {(LINUX / 'release').read_text().strip()} to its shell prompt, in Bochs "
           "ticks (instructions, and idle time skipped) from the kernel's first instruction")
     print(f"  natively (GRUB, {ram} MB, {native['cmdline']!r}): "
-          + (f"{native_ticks:,} ticks, {native['seconds']:.1f} s for the whole run"
+          + (f"{native_ticks:,} ticks ({t[1] - t[0]:,} decompression, {t[2] - t[1]:,} "
+             f"startup_64 to the prompt), {native['seconds']:.1f} s for the whole run"
              if native_ticks else f"did not reach the prompt (see {native['workdir']})"))
     wall = f"{to_prompt:.1f} s to the prompt, " if to_prompt else ""
     print(f"  under stepvisor ({chapter}, guest RAM {ram} MiB): "
-          + (f"{ticks:,} ticks, " if ticks else "no tick count, ")
+          + (f"{ticks:,} ticks ({phases['decompression']:,} decompression, "
+             f"{phases['startup_64 to the prompt']:,} startup_64 to the prompt), "
+             if ticks else "no tick count, ")
           + f"{wall}{r.seconds:.1f} s for the whole run; {r.verdict or 'no verdict'}")
     if ticks and native_ticks:
         ratio = ticks / native_ticks

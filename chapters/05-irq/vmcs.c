@@ -187,12 +187,15 @@ bool vmcs_setup_controls(struct vcpu *v, uint64_t eptp)
     if (controls_available(CONTROLS_SECONDARY_PROCESSOR_BASED, PROC2_ENABLE_VPID))
         want_proc2 |= PROC2_ENABLE_VPID;
     /* "Host address-space size": return to a 64-bit host. "Save/load
-     * IA32_EFER": guest and host each keep their own EFER. */
+     * IA32_EFER": guest and host each keep their own EFER. "Save debug
+     * controls": a VM exit sets DR7 to 400H and clears IA32_DEBUGCTL, so
+     * the guest's are saved here and loaded by "load debug controls". */
     uint32_t want_exit = EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
-                         EXIT_LOAD_IA32_EFER | EXIT_ACKNOWLEDGE_INTERRUPT_ON_EXIT;
+                         EXIT_LOAD_IA32_EFER | EXIT_SAVE_DEBUG_CONTROLS |
+                         EXIT_ACKNOWLEDGE_INTERRUPT_ON_EXIT;
     /* "Load IA32_EFER": from GUEST_IA32_EFER. "IA-32e mode guest" stays
      * off until the guest turns on long mode (exits/cr.c). */
-    uint32_t want_entry = ENTRY_LOAD_IA32_EFER;
+    uint32_t want_entry = ENTRY_LOAD_IA32_EFER | ENTRY_LOAD_DEBUG_CONTROLS;
 
     bool ok = controls_compute(CONTROLS_PIN_BASED, want_pin, &pin);
     ok &= controls_compute(CONTROLS_PRIMARY_PROCESSOR_BASED, want_proc, &proc);

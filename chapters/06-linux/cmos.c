@@ -26,6 +26,10 @@
 #define CENTURY_DEFAULT 20
 #define HOST_UIP_WAIT 1000000u
 
+struct date {
+    unsigned year, month, day;
+};
+
 static unsigned bcd(unsigned v) { return v / 10 * 16 + v % 10; }
 static unsigned from_bcd(unsigned v) { return (v >> 4) * 10 + (v & 0xF); }
 
@@ -38,7 +42,7 @@ static int64_t days_from_civil(unsigned year, unsigned month, unsigned day)
     return era * DAYS_PER_ERA + yoe * 365 + yoe / 4 - yoe / 100 + doy - DAYS_BEFORE_1970;
 }
 
-static void civil_from_days(int64_t z, struct cmos_time *t)
+static void civil_from_days(int64_t z, struct date *t)
 {
     z += DAYS_BEFORE_1970;
     int64_t era = z / DAYS_PER_ERA, doe = z - era * DAYS_PER_ERA;
@@ -56,7 +60,7 @@ static unsigned decode(const struct cmos *c, unsigned v) { return binary(c) ? v 
 /* The time registers from seconds since 1970. */
 static void store_time(struct cmos *c, int64_t seconds)
 {
-    struct cmos_time t;
+    struct date t;
     int64_t days = seconds / SECONDS_PER_DAY, rest = seconds % SECONDS_PER_DAY;
     civil_from_days(days, &t);
     unsigned hour = (unsigned)(rest / 3600), pm = 0;
@@ -93,15 +97,13 @@ static int64_t load_time(const struct cmos *c)
     return seconds < 0 ? 0 : seconds; /* before 1970: 1970 */
 }
 
-void cmos_reset(struct cmos *c, const struct cmos_time *t, uint64_t now_seconds)
+void cmos_reset(struct cmos *c, int64_t seconds, uint64_t now_seconds)
 {
     memset(c, 0, sizeof *c);
     c->ram[CMOS_STATUS_A] = STATUS_A_RESET;
     c->ram[CMOS_STATUS_B] = CMOS_B_24_HOUR;
     c->ram[CMOS_STATUS_D] = STATUS_D_VRT;
-    int64_t days = days_from_civil(t->year, t->month, t->day);
-    c->offset = days * SECONDS_PER_DAY + t->hour * 3600 + t->minute * 60 + t->second -
-                (int64_t)now_seconds;
+    c->offset = seconds - (int64_t)now_seconds;
 }
 
 static bool is_time_register(uint8_t i)
@@ -165,7 +167,7 @@ static uint8_t host_register(uint8_t i)
     return inb(CMOS_DATA_PORT);
 }
 
-void cmos_read_host_time(struct cmos_time *t)
+int64_t cmos_host_time(void)
 {
     for (unsigned n = 0; n < HOST_UIP_WAIT && (host_register(CMOS_STATUS_A) & STATUS_A_UIP); n++)
         ;
@@ -176,10 +178,5 @@ void cmos_read_host_time(struct cmos_time *t)
     host.ram[CMOS_CENTURY] = host_register(CMOS_CENTURY);
     if (!host.ram[CMOS_CENTURY])
         host.ram[CMOS_CENTURY] = (uint8_t)bcd(CENTURY_DEFAULT);
-    int64_t seconds = load_time(&host);
-    int64_t days = seconds / SECONDS_PER_DAY, rest = seconds % SECONDS_PER_DAY;
-    civil_from_days(days, t);
-    t->hour = (unsigned)(rest / 3600);
-    t->minute = (unsigned)(rest / 60 % 60);
-    t->second = (unsigned)(rest % 60);
+    return load_time(&host);
 }

@@ -35,17 +35,13 @@ struct cmos {
     uint32_t index_high;      /**< index writes with bit 7 set */
 };
 
-/** The broken-down time the clock starts at, in binary. */
-struct cmos_time {
-    unsigned year, month, day, hour, minute, second; /**< year in full, e.g. 2026 */
-};
-
-/** Power-on state as a BIOS leaves it (BCD, 24-hour) at time t, the
- *  guest's clock now reading now_seconds. */
-void cmos_reset(struct cmos *c, const struct cmos_time *t, uint64_t now_seconds);
+/** Power-on state as a BIOS leaves it (BCD, 24-hour), the time being
+ *  seconds since 1970 when the guest's clock reads now_seconds. */
+void cmos_reset(struct cmos *c, int64_t seconds, uint64_t now_seconds);
 /** An IN from port 0x70 or 0x71. */
 uint8_t cmos_read(struct cmos *c, uint16_t port, uint64_t now_seconds);
 /** An OUT to port 0x70 or 0x71. */
 void cmos_write(struct cmos *c, uint16_t port, uint8_t value, uint64_t now_seconds);
-/** Reads the host's own RTC (waiting out an update in progress). */
-void cmos_read_host_time(struct cmos_time *t);
+/** The host's own RTC, in seconds since 1970 (an update in progress
+ *  waited out). */
+int64_t cmos_host_time(void);

@@ -106,23 +106,16 @@ const char *control_name(enum control_group group, unsigned bit)
         if (c == PROC2_ENABLE_EPT) return "enable EPT";
         if (c == PROC2_ENABLE_VPID) return "enable VPID";
         if (c == PROC2_UNRESTRICTED_GUEST) return "unrestricted guest";
-        if (c == PROC2_ENABLE_RDTSCP) return "enable RDTSCP";
-        if (c == PROC2_ENABLE_INVPCID) return "enable INVPCID";
         break;
     case CONTROLS_VM_EXIT:
         if (c == EXIT_HOST_ADDRESS_SPACE_SIZE) return "host address-space size";
         if (c == EXIT_ACKNOWLEDGE_INTERRUPT_ON_EXIT) return "acknowledge interrupt on exit";
         if (c == EXIT_SAVE_IA32_EFER) return "save IA32_EFER";
         if (c == EXIT_LOAD_IA32_EFER) return "load IA32_EFER";
-        if (c == EXIT_SAVE_DEBUG_CONTROLS) return "save debug controls";
-        if (c == EXIT_SAVE_IA32_PAT) return "save IA32_PAT";
-        if (c == EXIT_LOAD_IA32_PAT) return "load IA32_PAT";
         break;
     case CONTROLS_VM_ENTRY:
         if (c == ENTRY_IA_32E_MODE_GUEST) return "IA-32e mode guest";
         if (c == ENTRY_LOAD_IA32_EFER) return "load IA32_EFER";
-        if (c == ENTRY_LOAD_DEBUG_CONTROLS) return "load debug controls";
-        if (c == ENTRY_LOAD_IA32_PAT) return "load IA32_PAT";
         break;
     case CONTROL_GROUPS:
         break;

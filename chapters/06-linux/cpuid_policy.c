@@ -43,8 +43,6 @@
 #define XCR0_X87 (1ull << 0)
 #define XCR0_SSE (1ull << 1)
 #define XCR0_AVX (1ull << 2)
-#define XCR0_BNDREGS (1ull << 3)
-#define XCR0_BNDCSR (1ull << 4)
 #define XCR0_AVX512 (7ull << 5) /* opmask, ZMM_Hi256, Hi16_ZMM */
 #define XCR0_PKRU (1ull << 9)
 
@@ -158,8 +156,6 @@ bool xcr0_valid(uint64_t supported, uint64_t value)
     if (value & ~supported || !(value & XCR0_X87))
         return false;
     if ((value & XCR0_AVX) && !(value & XCR0_SSE))
-        return false;
-    if (!(value & XCR0_BNDREGS) != !(value & XCR0_BNDCSR))
         return false;
     uint64_t avx512 = value & XCR0_AVX512;
     return !avx512 || (avx512 == XCR0_AVX512 && (value & XCR0_AVX));

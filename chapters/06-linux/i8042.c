@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The 8042 keyboard controller's commands (IBM PS/2 "Keyboard/Auxiliary
- * Device Controller"; the commands Linux's drivers/input/serio/i8042.c
- * sends). Each command answers at most one byte, so one output buffer
+ * Device Controller"), those Linux's drivers/input/serio/i8042.c sends to
+ * probe it (the ports are enabled and disabled through the command byte);
+ * others are logged and ignored. Each command answers at most one byte, so one output buffer
  * holds everything; the interrupt line of its side is up while it is
  * full and the command byte enables it. Pure logic: exits/io.c calls it. */
 #include "i8042.h"
@@ -15,30 +16,19 @@
 #define CTR_KBD_INT 0x01
 #define CTR_AUX_INT 0x02
 #define CTR_SYS 0x04
-#define CTR_KBD_DISABLE 0x10
-#define CTR_AUX_DISABLE 0x20
 #define CTR_XLATE 0x40
 #define CTR_RESET (CTR_KBD_INT | CTR_SYS | CTR_XLATE)
 #define CMD_READ_CTR 0x20
 #define CMD_WRITE_CTR 0x60
-#define CMD_AUX_DISABLE 0xA7
-#define CMD_AUX_ENABLE 0xA8
 #define CMD_AUX_TEST 0xA9
 #define CMD_SELF_TEST 0xAA
 #define CMD_KBD_TEST 0xAB
-#define CMD_KBD_DISABLE 0xAD
-#define CMD_KBD_ENABLE 0xAE
-#define CMD_READ_OUTPUT_PORT 0xD0
 #define CMD_WRITE_OUTPUT_PORT 0xD1
-#define CMD_KBD_LOOP 0xD2       /* the next data byte comes back as the keyboard's */
 #define CMD_AUX_LOOP 0xD3       /* ... as the AUX device's */
-#define CMD_AUX_SEND 0xD4
 #define CMD_PULSE_FIRST 0xF0    /* 0xF0-0xFF pulse output port bits 3:0 that are 0 */
 #define SELF_TEST_OK 0x55
 #define PORT_TEST_OK 0x00
 #define OUTPUT_PORT_RESET_LINE 0x01 /* low: the CPU is reset */
-#define OUTPUT_PORT_A20 0x02
-#define OUTPUT_PORT_IDLE (OUTPUT_PORT_RESET_LINE | OUTPUT_PORT_A20)
 
 void i8042_reset(struct i8042 *k)
 {
@@ -77,21 +67,15 @@ static void command(struct i8042 *k, uint8_t cmd)
 {
     switch (cmd) {
     case CMD_READ_CTR: answer(k, k->command_byte, false); return;
-    case CMD_WRITE_CTR: case CMD_WRITE_OUTPUT_PORT: case CMD_KBD_LOOP: case CMD_AUX_LOOP:
-    case CMD_AUX_SEND:
+    case CMD_WRITE_CTR: case CMD_WRITE_OUTPUT_PORT: case CMD_AUX_LOOP:
         k->pending = cmd; /* the data byte follows */
         return;
-    case CMD_AUX_DISABLE: k->command_byte |= CTR_AUX_DISABLE; return;
-    case CMD_AUX_ENABLE: k->command_byte &= (uint8_t)~CTR_AUX_DISABLE; return;
-    case CMD_KBD_DISABLE: k->command_byte |= CTR_KBD_DISABLE; return;
-    case CMD_KBD_ENABLE: k->command_byte &= (uint8_t)~CTR_KBD_DISABLE; return;
     case CMD_SELF_TEST:
         k->self_tested = true;
         answer(k, SELF_TEST_OK, false);
         return;
     case CMD_AUX_TEST:
     case CMD_KBD_TEST: answer(k, PORT_TEST_OK, false); return;
-    case CMD_READ_OUTPUT_PORT: answer(k, OUTPUT_PORT_IDLE, false); return;
     default: break;
     }
     if (cmd >= CMD_PULSE_FIRST) {
@@ -118,7 +102,6 @@ void i8042_write(struct i8042 *k, uint16_t port, uint8_t value)
         if (!(value & OUTPUT_PORT_RESET_LINE))
             k->reset = true;
         return;
-    case CMD_KBD_LOOP: answer(k, value, false); return;
     case CMD_AUX_LOOP: answer(k, value, true); return;
     default: return; /* to the keyboard or the mouse: none is attached */
     }

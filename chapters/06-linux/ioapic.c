@@ -14,16 +14,10 @@
 #define ID_MASK 0x0F000000u
 #define ID_SHIFT 24
 #define DEST_BROADCAST 0xFFu
-#define DEST_CLUSTER_SHIFT 4
-#define DEST_CLUSTER_MASK 0xFu
-#define DFR_FLAT 0xFu
-#define DFR_MODEL_SHIFT 28
 #define LDR_SHIFT 24
 #define LOW_HALF 0xFFFFFFFFull
 /* Bits software writes; delivery status and remote IRR are read-only. */
 #define WRITABLE (~(IOAPIC_DELIVERY_STATUS | IOAPIC_REMOTE_IRR) & 0xFF0000000001FFFFull)
-#define DELIVERY_SMI 2u /* fixed, NMI and ExtINT: as the LVT's (lapic.h) */
-#define DELIVERY_INIT 5u
 
 void ioapic_reset(struct ioapic *io)
 {
@@ -36,19 +30,15 @@ void ioapic_reset(struct ioapic *io)
 }
 
 /* Does the entry's destination name the one local APIC? Physical mode:
- * its ID, or the broadcast 0xFF; logical mode: its LDR under the DFR's
- * flat or cluster model ("Logical Destination Mode"). */
+ * its ID, or the broadcast 0xFF; logical mode: a bit of its LDR (the flat
+ * model, which a uniprocessor kernel uses; the cluster model is not
+ * emulated, and read as flat: "Logical Destination Mode"). */
 static bool names_lapic(uint64_t e, const struct lapic *a)
 {
     unsigned dest = (unsigned)(e >> IOAPIC_DEST_SHIFT);
     if (!(e & IOAPIC_DEST_LOGICAL))
         return dest == DEST_BROADCAST || dest == a->id >> ID_SHIFT;
-    unsigned ldr = a->ldr >> LDR_SHIFT;
-    if (a->dfr >> DFR_MODEL_SHIFT == DFR_FLAT)
-        return dest & ldr;
-    unsigned cluster = dest >> DEST_CLUSTER_SHIFT;
-    return (cluster == DEST_CLUSTER_MASK || cluster == ldr >> DEST_CLUSTER_SHIFT) &&
-           (dest & ldr & DEST_CLUSTER_MASK);
+    return dest & a->ldr >> LDR_SHIFT;
 }
 
 static bool active(const struct ioapic *io, unsigned pin)
@@ -91,11 +81,10 @@ static void deliver(struct ioapic *io, struct lapic *a, unsigned pin)
         return;
     case DELIVERY_EXTINT:
         return; /* the 8259 answers the INTA: ioapic_extint_open() */
-    default:
+    default: /* SMI, INIT and the reserved modes */
         io->unsupported++;
-        exit_log("ioapic: input %u sends delivery mode %u (%s), which is not emulated: "
-                 "ignored\n", pin, mode, mode == DELIVERY_SMI ? "SMI"
-                 : mode == DELIVERY_INIT ? "INIT" : "reserved");
+        exit_log("ioapic: input %u sends delivery mode %u, which is not emulated: "
+                 "ignored\n", pin, mode);
         return;
     }
 }

@@ -2,8 +2,9 @@
 /** @file msr_policy.h
  *  The MSRs a guest sees, as one table (msr_policy.c): for each MSR the
  *  guest's CPUID implies, where its value lives. Any MSR not in the table
- *  does not exist on the virtual CPU: RDMSR and WRMSR of it are #GP, as on
- *  a CPU without it. Pure, like cpuid_policy.c: tested on the host. */
+ *  does not exist on the virtual CPU: RDMSR and WRMSR of it raise a
+ *  general-protection fault, as on a CPU without it. Pure, like
+ *  cpuid_policy.c: tested on the host. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
@@ -42,6 +43,6 @@ struct msr_emulated {
 };
 uint64_t msr_emulated_read(const struct msr_emulated *e, uint32_t msr);
 enum msr_write msr_emulated_write(struct msr_emulated *e, uint32_t msr, uint64_t value);
-/** False if WRMSR of value to an MSR_GUEST_STATE or MSR_SWITCHED MSR is #GP
+/** False if WRMSR of value to an MSR_GUEST_STATE or MSR_SWITCHED MSR faults
  *  (reserved bits, an invalid PAT type, a non-canonical address). */
 bool msr_value_valid(uint32_t msr, uint64_t value);

@@ -187,14 +187,13 @@ uint64_t pc_ports_unclaimed(void)
 
 void pc_ports_init(uint64_t ram_size)
 {
-    struct cmos_time t;
-    cmos_read_host_time(&t);
-    cmos_reset(&cmos, &t, 0);
+    int64_t now = cmos_host_time();
+    cmos_reset(&cmos, now, 0);
     i8042_reset(&i8042);
     fw_cfg_reset(&fw_cfg, ram_size, FW_CFG_CPUS);
-    kprintf("pc: RTC/CMOS at 0x70 from the host's clock (%u-%02u-%02u %02u:%02u:%02u), "
-            "i8042 at 0x60/0x64, fw_cfg at 0x510, reset at 0xCF9/0x92, debug exit at "
-            "0x%x\n", t.year, t.month, t.day, t.hour, t.minute, t.second, PORT_DEBUG_EXIT);
+    kprintf("pc: RTC/CMOS at 0x70 from the host's clock (%ld s since 1970), i8042 at "
+            "0x60/0x64, fw_cfg at 0x510, reset at 0xCF9/0x92, debug exit at 0x%x\n", now,
+            PORT_DEBUG_EXIT);
 }
 
 void pc_ports_print_summary(void)

@@ -22,10 +22,8 @@
 #define IER_RX_DATA 0x01       /* ERBFI */
 #define IER_THRE 0x02          /* ETBEI */
 #define IER_LINE_STATUS 0x04   /* ELSI */
-#define IER_MODEM_STATUS 0x08  /* EDSSI */
 #define IER_MASK 0x0F          /* bits 7:4 are always 0 */
 #define IIR_NO_INTERRUPT 0x01
-#define IIR_MODEM_STATUS 0x00
 #define IIR_THRE 0x02
 #define IIR_RX_DATA 0x04
 #define IIR_LINE_STATUS 0x06
@@ -41,10 +39,6 @@
 #define MCR_OUT2 0x08          /* on a PC, gates the IRQ line */
 #define MCR_LOOP 0x10
 #define MCR_MASK 0x1F
-#define MSR_DCTS 0x01
-#define MSR_DDSR 0x02
-#define MSR_TERI 0x04
-#define MSR_DDCD 0x08
 #define MSR_CTS 0x10
 #define MSR_DSR 0x20
 #define MSR_RI 0x40
@@ -56,7 +50,6 @@ static const uint8_t trigger_levels[] = {1, 4, 8, 14}; /* FCR bits 7:6 */
 static struct {
     uint8_t ier, lcr, mcr, fcr, scr, dll, dlm;
     uint8_t lsr_errors;      /* overrun, until LSR is read */
-    uint8_t msr_delta;       /* delta bits, until MSR is read */
     bool thre;               /* the THRE interrupt is pending */
     uint8_t rx[UART_FIFO_SIZE];
     unsigned rx_head, rx_count;
@@ -65,7 +58,9 @@ static struct {
 
 /* The modem status lines: in loopback, the MCR's outputs wired back
  * (DTR to DSR, RTS to CTS, OUT1 to RI, OUT2 to DCD), as the 8250
- * driver's probe checks; else a modem present and ready. */
+ * driver's probe checks; else a modem present and ready. Their delta bits
+ * and the modem status interrupt are not emulated: outside loopback the
+ * lines never change. */
 static uint8_t modem_lines(void)
 {
     if (!(uart.mcr & MCR_LOOP))
@@ -75,7 +70,7 @@ static uint8_t modem_lines(void)
 }
 
 /* The pending interrupt of highest priority: line status, received data
- * (or a timeout below the FIFO's trigger level), THRE, modem status. */
+ * (or a timeout below the FIFO's trigger level), THRE. */
 static uint8_t interrupt_id(void)
 {
     bool fifo = uart.fcr & FCR_FIFO_ENABLE;
@@ -90,8 +85,6 @@ static uint8_t interrupt_id(void)
     }
     if ((uart.ier & IER_THRE) && uart.thre)
         return IIR_THRE;
-    if ((uart.ier & IER_MODEM_STATUS) && uart.msr_delta)
-        return IIR_MODEM_STATUS;
     return IIR_NO_INTERRUPT;
 }
 
@@ -169,26 +162,12 @@ uint8_t uart_read(unsigned reg)
         uart.lsr_errors = 0;
         break;
     /* END LAB uart */
-    case UART_MSR:
-        value = modem_lines() | uart.msr_delta;
-        uart.msr_delta = 0;
-        break;
+    case UART_MSR: return modem_lines();
     case UART_SCR: return uart.scr;
     default: return 0xFF;
     }
     update_irq();
     return value;
-}
-
-/* MCR changes the modem lines in loopback: the delta bits record it. */
-static void write_mcr(uint8_t value)
-{
-    uint8_t before = modem_lines();
-    uart.mcr = value & MCR_MASK;
-    uint8_t after = modem_lines(), changed = before ^ after;
-    uart.msr_delta |= (changed & MSR_CTS ? MSR_DCTS : 0) | (changed & MSR_DSR ? MSR_DDSR : 0) |
-                      (changed & MSR_DCD ? MSR_DDCD : 0) |
-                      ((before & MSR_RI) && !(after & MSR_RI) ? MSR_TERI : 0);
 }
 
 static void write_fcr(uint8_t value)
@@ -228,7 +207,7 @@ void uart_write(unsigned reg, uint8_t value)
         break;
     case UART_FCR: write_fcr(value); break;
     case UART_LCR: uart.lcr = value; break;
-    case UART_MCR: write_mcr(value); break;
+    case UART_MCR: uart.mcr = value & MCR_MASK; break;
     case UART_SCR: uart.scr = value; break;
     default: break; /* LSR and MSR are read-only */
     }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /** @file uart.h
  *  An emulated 16550 UART at COM1 (PC16550D data sheet): its registers,
- *  the receive FIFO, the four interrupt sources and their priorities in
- *  the IIR, and the IRQ line (gated by MCR.OUT2, as on a PC). What the
+ *  the receive FIFO, its line status, received data and THRE interrupts
+ *  and their priorities in the IIR, and the IRQ line (gated by MCR.OUT2, as on a PC). What the
  *  guest sends goes out on the hypervisor's console as it comes; what the
  *  user types arrives at the host's own COM1 and is passed on
  *  (uart_poll_host). Every register access is a VM exit. */

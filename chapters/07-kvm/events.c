@@ -101,13 +101,19 @@ static bool held_by_tpr(void)
     return held;
 }
 
+/* Mainline KVM exits when the window opens (KVM_EXIT_IRQ_WINDOW_OPEN) and
+ * when a MOV to CR8 lowers the TPR (KVM_EXIT_SET_TPR). This host's KVM
+ * (PVM) does neither at that instruction, measured: the interrupt came
+ * instructions late. So while an interrupt waits that the guest cannot
+ * take, the guest runs one instruction per KVM_RUN (KVM_EXIT_DEBUG), and
+ * the first boundary where it can is where it goes in, as on hardware. */
 static void single_step(struct vcpu *v, bool on)
 {
     static bool stepping;
     if (on == stepping)
         return;
-    struct kvm_guest_debug debug = {.control = on ? KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP
-                                                  : 0};
+    struct kvm_guest_debug debug = {.control = on ? KVM_GUESTDBG_ENABLE |
+                                                    KVM_GUESTDBG_SINGLESTEP : 0};
     if (ioctl(v->fd, KVM_SET_GUEST_DEBUG, &debug) < 0)
         run_fail("KVM_SET_GUEST_DEBUG: %s", strerror(errno));
     stepping = on;
@@ -131,7 +137,7 @@ void events_deliver(struct vcpu *v)
         nmis++;
     }
     bool waits = interrupt_waits();
-    /* LAB kvm-inject (30 points): what waits goes in only when kvm_run says
+    /* LAB kvm-inject (25 points): what waits goes in only when kvm_run says
      * the guest can take it: acknowledge it (its vector) and give it to
      * KVM_INTERRUPT. Whatever still waits needs the interrupt window.
      * Graded by: test_ch07_kvm.py::test_chapter_5s_guest_takes_its_interrupts_from_user_space,
@@ -161,24 +167,25 @@ enum exit_action handle_irq_window(struct vcpu *v)
 }
 
 /* Waits until the guest's TSC reaches deadline; false if the run's own
- * deadline comes first (vcpu_loop then ends the run). */
+ * deadline comes first (slept until then: vcpu_loop then ends the run). */
 static bool wait_until(struct vcpu *v, uint64_t deadline)
 {
     uint64_t now = vpc_now();
     int64_t until = vcpu_now_ns() + (int64_t)tsc_to_ns(deadline > now ? deadline - now : 0);
-    if (until > v->deadline_ns)
-        return false;
-    int64_t sleep_until = until - (int64_t)SPIN_NS;
+    bool in_time = until <= v->deadline_ns;
+    int64_t sleep_until = in_time ? until - (int64_t)SPIN_NS : v->deadline_ns;
     if (sleep_until > vcpu_now_ns()) {
         struct timespec t = {.tv_sec = sleep_until / (int64_t)NS_PER_SECOND,
                              .tv_nsec = sleep_until % (int64_t)NS_PER_SECOND};
         clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, 0); /* a kick may end it early */
     }
-    while (vpc_now() < deadline)
+    while (in_time && vpc_now() < deadline)
         __asm__ volatile("pause");
-    return true;
+    return in_time;
 }
 
+/* It sleeps under the machine's lock: with one vCPU taking interrupts,
+ * nothing else needs the devices meanwhile. */
 enum exit_action events_sleep(struct vcpu *v)
 {
     if (v != vpc.vcpu)

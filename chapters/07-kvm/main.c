@@ -102,10 +102,10 @@ int main(int argc, char **argv)
         kprintf("vcpu %u ended: %s\n", i, vcpus[i].outcome);
     for (unsigned i = 0; i < count; i++)
         run_print_exit_table(&vcpus[i]);
-    if (vcpus[0].raised[0] || vcpus[0].raised[1])
+    if (vcpus[0].int3s || vcpus[0].vmx_instructions)
         kprintf("vcpu 0: KVM's emulator left %lu INT3(s) and %lu VMX instruction(s) to this "
-                "process: #BP and #UD raised (KVM_SET_VCPU_EVENTS)\n", vcpus[0].raised[0],
-                vcpus[0].raised[1]);
+                "process: #BP and #UD raised (KVM_SET_VCPU_EVENTS)\n", vcpus[0].int3s,
+                vcpus[0].vmx_instructions);
     if (!smp)
         print_device_summary();
     for (unsigned i = 0; i < count; i++)

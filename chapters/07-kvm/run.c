@@ -70,7 +70,7 @@ static enum exit_action dispatch(struct vcpu *v, int64_t entered)
     v->exits++;
     pthread_mutex_lock(&machine);
     events_after_exit(v);
-    /* LAB kvm-dispatch (35 points): kvm_run's exit_reason picks the handler
+    /* LAB kvm-dispatch (25 points): kvm_run's exit_reason picks the handler
      * from handlers[]; a reason out of the table's range or without a
      * handler is an unexpected exit, named.
      * Graded by: test_ch07_kvm.py::test_chapter_4s_guest_runs_with_the_same_text,

@@ -24,7 +24,7 @@ enum exit_action {
 #define RUN_DEADLINE_SECONDS 10
 /** Sent to a vCPU thread to make KVM_RUN return (EINTR): the run's
  *  deadline, and a device timer due while the guest runs (events.c). */
-#define VCPU_KICK_SIGNAL SIGUSR1 /* <signal.h> */
+#define VCPU_KICK_SIGNAL SIGUSR1 /* from <signal.h>, which its users include */
 /** A guest that exits forever still ends. */
 #define MAX_EXITS 10000000ull
 
@@ -39,7 +39,8 @@ struct vcpu {
     uint64_t exits;            /**< returns from KVM_RUN to this process */
     uint64_t exit_counts[KVM_EXIT_REASON_COUNT];
     uint64_t exit_ns[KVM_EXIT_REASON_COUNT]; /**< time in this process per reason */
-    uint64_t raised[2];        /**< INT3s, VMX instructions KVM left to us (#BP, #UD) */
+    uint64_t int3s;            /**< INT3s KVM's emulator left here: #BP raised */
+    uint64_t vmx_instructions; /**< VMX instructions it left here: #UD raised */
     int64_t deadline_ns;       /**< CLOCK_MONOTONIC at which the run ends */
     bool guest_ok;             /**< the guest ended the way it should */
     char outcome[OUTCOME_MAX]; /**< how the guest ended, in words */

@@ -69,8 +69,9 @@ static struct vmcs_snapshot valid(void)
     s.pin = 0x16 | PIN_NMI_EXITING | PIN_ACTIVATE_VMX_PREEMPTION_TIMER;         /* 0x5e */
     s.proc = 0x04006172 | PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS;
     s.proc2 = 0; /* "activate secondary controls" is 0 */
-    s.exit = 0x36dfb | EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER;
-    s.entry = 0x11fb | ENTRY_IA_32E_MODE_GUEST | ENTRY_LOAD_IA32_EFER;
+    s.exit = 0x36dfb | EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER |
+             EXIT_SAVE_DEBUG_CONTROLS;
+    s.entry = 0x11fb | ENTRY_IA_32E_MODE_GUEST | ENTRY_LOAD_IA32_EFER | ENTRY_LOAD_DEBUG_CONTROLS;
     s.cr0_fixed0 = 0x80000021;
     s.cr0_fixed1 = 0xffffffff;
     s.cr4_fixed0 = 0x2000;

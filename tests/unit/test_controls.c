@@ -87,7 +87,7 @@ static const struct cpu_caps penryn_x5482 = {
  * 0x16, PROCBASED 0x0401E172 (TRUE 0x04006172), VMEXIT 0x36DFF (TRUE
  * 0x36DFB), VMENTRY 0x11FF (TRUE 0x11FB), PROCBASED_CTRLS2 0. Chapter 2's
  * "controls:" line on this model (pin-based 0x5e, primary 0x161861f2,
- * VM-exit 0x336ffb, VM-entry 0x93fb) is exactly the TRUE allowed-0 bits
+ * VM-exit 0x336fff, VM-entry 0x93ff) is exactly the TRUE allowed-0 bits
  * plus the wanted bits, which confirms them. The allowed 1-settings are
  * derived: bochs/cpu/vmx.cc (init_pin_based_vmexec_ctrls and the functions
  * after it) ORs in one control per feature of the model's
@@ -320,8 +320,10 @@ static struct chapter2 chapter2_controls(const struct cpu_caps *cpu)
         want_pin |= PIN_ACTIVATE_VMX_PREEMPTION_TIMER;
     uint32_t want_proc = PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
                          PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING;
-    uint32_t want_exit = EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER;
-    uint32_t want_entry = ENTRY_IA_32E_MODE_GUEST | ENTRY_LOAD_IA32_EFER;
+    uint32_t want_exit = EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER |
+                         EXIT_SAVE_DEBUG_CONTROLS;
+    uint32_t want_entry = ENTRY_IA_32E_MODE_GUEST | ENTRY_LOAD_IA32_EFER |
+                          ENTRY_LOAD_DEBUG_CONTROLS;
     return (struct chapter2){
         adjust(want_pin, capability(cpu, CONTROLS_PIN_BASED)),
         adjust(want_proc, capability(cpu, CONTROLS_PRIMARY_PROCESSOR_BASED)),
@@ -342,8 +344,8 @@ static void test_chapter2_granted(void)
         CHECK_EQ_U64(ch.pin.refused | ch.proc.refused | ch.exit.refused | ch.entry.refused, 0);
         CHECK_EQ_U64(ch.pin.value, 0x5e);
         CHECK_EQ_U64(ch.proc.value, 0x161861f2);
-        CHECK_EQ_U64(ch.exit.value, 0x336ffb);
-        CHECK_EQ_U64(ch.entry.value, 0x93fb);
+        CHECK_EQ_U64(ch.exit.value, 0x336fff);
+        CHECK_EQ_U64(ch.entry.value, 0x93ff);
     }
 }
 

@@ -221,9 +221,11 @@ static struct chapter3 chapter3_on(const struct cpu *c)
                         PROC_ACTIVATE_SECONDARY_CONTROLS,
                     c->true_proc, &r.refused);
     r.proc2 = adjust(want_proc2, c->proc2, &r.refused);
-    r.exit = adjust(EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER,
+    r.exit = adjust(EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER |
+                        EXIT_SAVE_DEBUG_CONTROLS,
                     c->true_exit, &r.refused);
-    r.entry = adjust(ENTRY_LOAD_IA32_EFER, c->true_entry, &r.refused);
+    r.entry = adjust(ENTRY_LOAD_IA32_EFER | ENTRY_LOAD_DEBUG_CONTROLS, c->true_entry,
+                     &r.refused);
     struct ept e = {.pml4 = (uint64_t *)(uintptr_t)EPT_ROOT};
     r.eptp = ept_pointer(&e, c->ept_vpid_cap & EPT_CAP_ACCESSED_DIRTY);
     return r;
@@ -313,9 +315,9 @@ static const struct entry_rule *rule_named(const char *text)
                   PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |        \
                   PROC_ACTIVATE_SECONDARY_CONTROLS)
 #define CH3_PROC2 (PROC2_ENABLE_EPT | PROC2_UNRESTRICTED_GUEST | PROC2_ENABLE_VPID)
-#define CH3_EXIT ((EXIT_DEFAULT1 & ~EXIT_SAVE_DEBUG_CONTROLS) | EXIT_HOST_ADDRESS_SPACE_SIZE | \
+#define CH3_EXIT (EXIT_DEFAULT1 | EXIT_HOST_ADDRESS_SPACE_SIZE | \
                   EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER)
-#define CH3_ENTRY ((ENTRY_DEFAULT1 & ~ENTRY_LOAD_DEBUG_CONTROLS) | ENTRY_LOAD_IA32_EFER)
+#define CH3_ENTRY (ENTRY_DEFAULT1 | ENTRY_LOAD_IA32_EFER)
 #define EPTP_WB_4LEVEL (EPT_ROOT | EPTP_MEMORY_TYPE_WB | 3ull << EPTP_WALK_LENGTH_SHIFT)
 
 static void check_chapter3_runs(const char *what, const struct cpu *c)
@@ -439,7 +441,7 @@ static void test_kvm_values(void)
 }
 
 /** Chapter 6 asks for more (chapters/06-linux/vmcs.c): RDPMC, MONITOR and
- *  MWAIT exiting and the debug controls, which it needs, and "enable
+ *  MWAIT exiting, which it needs, and "enable
  *  RDTSCP", "enable INVPCID" and the PAT controls, which it takes where
  *  offered. Every CPU that runs chapter 3 gives them all but INVPCID,
  *  KVM included. */
@@ -456,9 +458,8 @@ static void test_chapter6_controls(void)
             adjust(PROC_RDPMC_EXITING | PROC_MONITOR_EXITING | PROC_MWAIT_EXITING,
                    c->true_proc, &refused);
             adjust(PROC2_ENABLE_RDTSCP, c->proc2, &refused); /* INVPCID: Haswell on */
-            adjust(EXIT_SAVE_DEBUG_CONTROLS | EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT,
-                   c->true_exit, &refused);
-            adjust(ENTRY_LOAD_DEBUG_CONTROLS | ENTRY_LOAD_IA32_PAT, c->true_entry, &refused);
+            adjust(EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT, c->true_exit, &refused);
+            adjust(ENTRY_LOAD_IA32_PAT, c->true_entry, &refused);
             if (check_at(refused == 0, __FILE__, __LINE__, "chapter 6's controls"))
                 check_end(" on %s%s: refused 0x%x\n", c->name, j ? " (KVM)" : "", refused);
         }

@@ -2,10 +2,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Host-side checks of chapter 6's port devices. The 16550 (PC16550D data sheet): the
  * scratch register and the divisor latch, the IER's writable bits, IIR
- * priorities (line status, received data or its timeout, THRE, modem
- * status) with the FIFO bits, THRE raised by enabling it and ended by
+ * priorities (line status, received data or its timeout, THRE) with the
+ * FIFO bits, THRE raised by enabling it and ended by
  * reading IIR or writing THR, the receive FIFO and its trigger level,
- * overrun in LSR, loopback mirrored into MSR with its delta bits as the
+ * overrun in LSR, loopback mirrored into MSR as the
  * 8250 driver's probe tests it, and the IRQ line gated by MCR.OUT2.
  * The RTC/CMOS (MC146818A): the index port's bit 7 (NMI disable), 128
  * bytes, status registers A-D, BCD and binary, 12 and 24 hours, setting
@@ -50,7 +50,6 @@ void console_guest_putc(const char *prefix, char c)
 #define IER_RX 0x01
 #define IER_THRE 0x02
 #define IER_LSR 0x04
-#define IER_MSR 0x08
 #define MCR_OUT2 0x08
 #define MCR_LOOP 0x10
 #define FIFO_ON 0x01
@@ -75,8 +74,7 @@ static void test_registers_and_autoconfig(void)
     uart_write(UART_MCR, MCR_LOOP | 0x0A);
     CHECK_EQ_U64(uart_read(UART_MSR) & 0xF0, 0x90);
     uart_write(UART_MCR, MCR_LOOP | 0x05); /* DTR and OUT1: DSR and RI */
-    CHECK_EQ_U64(uart_read(UART_MSR), 0x60 | 0x0B); /* DCTS, DDSR, DDCD changed */
-    CHECK_EQ_U64(uart_read(UART_MSR), 0x60);        /* deltas cleared by the read */
+    CHECK_EQ_U64(uart_read(UART_MSR), 0x60);
     /* A byte sent in loopback comes back to the receiver. */
     uart_write(UART_THR, 'L');
     CHECK_EQ_U64(uart_read(UART_LSR) & UART_LSR_DATA_READY, 1);
@@ -137,11 +135,6 @@ static void test_receive_fifo_and_priorities(void)
     CHECK_EQ_U64(uart_read(UART_LSR) & 0x03, 0x03);
     CHECK_EQ_U64(uart_read(UART_IIR), 0x04);
     CHECK_EQ_U64(uart_read(UART_RBR), '1');
-    uart_write(UART_IER, IER_MSR);
-    uart_write(UART_MCR, MCR_OUT2 | MCR_LOOP | 0x02); /* RTS: CTS changes */
-    CHECK_EQ_U64(uart_read(UART_IIR), 0x00);          /* modem status */
-    uart_read(UART_MSR);
-    CHECK_EQ_U64(uart_read(UART_IIR), 0x01);
     CHECK_EQ_U64(uart_bytes_received(), 18); /* '2' was lost */
 }
 
@@ -160,8 +153,7 @@ static void cmos_set(struct cmos *c, uint8_t index, uint8_t value, uint64_t now)
 static void test_cmos(void)
 {
     struct cmos c;
-    const struct cmos_time t = {2026, 12, 31, 23, 59, 58}; /* a Thursday */
-    cmos_reset(&c, &t, 100);
+    cmos_reset(&c, 1798761598, 100); /* 2026-12-31 23:59:58 when the clock reads 100: a Thursday */
     CHECK_EQ_U64(cmos_get(&c, CMOS_STATUS_A, 100), 0x26);
     CHECK_EQ_U64(cmos_get(&c, CMOS_STATUS_B, 100), 0x02); /* BCD, 24 hours */
     CHECK_EQ_U64(cmos_get(&c, CMOS_STATUS_D, 100), 0x80); /* valid RAM and time */

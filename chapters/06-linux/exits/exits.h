@@ -15,7 +15,7 @@ enum exit_action handle_external_interrupt(struct vcpu *v);
 enum exit_action handle_event_window(struct vcpu *v);
 enum exit_action handle_triple_fault(struct vcpu *v);
 enum exit_action handle_cpuid(struct vcpu *v);
-/** MONITOR, MWAIT: #UD, as CPUID hides them. */
+/** MONITOR, MWAIT: an invalid opcode, as CPUID hides them. */
 enum exit_action handle_monitor_mwait(struct vcpu *v);
 /** The XCR0 bits the guest's CPUID offers. */
 uint64_t cpuid_guest_xcr0_supported(const struct vcpu *v);
@@ -29,7 +29,7 @@ enum exit_action handle_io(struct vcpu *v);
 uint64_t io_unclaimed_accesses(void);
 enum exit_action handle_rdmsr(struct vcpu *v);
 enum exit_action handle_wrmsr(struct vcpu *v);
-/** RDPMC: #GP, as the PMU is hidden. */
+/** RDPMC: a general-protection fault, as the PMU is hidden. */
 enum exit_action handle_rdpmc(struct vcpu *v);
 enum exit_action handle_preemption_timer(struct vcpu *v);
 enum exit_action handle_invd(struct vcpu *v);

@@ -13,7 +13,7 @@ enum exit_action handle_mmio(struct vcpu *v)
 {
     uint64_t gpa = v->run->mmio.phys_addr;
     bool is_write = v->run->mmio.is_write;
-    /* LAB kvm-mmio (30 points): find the device whose window holds the
+    /* LAB kvm-mmio (25 points): find the device whose window holds the
      * address and let it emulate the access (chapter 4's mmio.c does the
      * rest); only an address no device claims goes on to end the guest.
      * Graded by: test_ch07_kvm.py::test_chapter_4s_guest_runs_with_the_same_text,

@@ -79,7 +79,6 @@ static enum exit_action inject(struct vcpu *v, unsigned vector)
     e.exception.has_error_code = 0;
     if (ioctl(v->fd, KVM_SET_VCPU_EVENTS, &e) < 0)
         return vcpu_end(v, false, "KVM_SET_VCPU_EVENTS: %s", strerror(errno));
-    v->raised[vector == VECTOR_UD]++;
     return EXIT_RESUME;
 }
 
@@ -92,6 +91,7 @@ static enum exit_action raise_bp(struct vcpu *v)
     r.rip += INT3_BYTES;
     if (ioctl(v->fd, KVM_SET_REGS, &r) < 0)
         return vcpu_end(v, false, "KVM_SET_REGS: %s", strerror(errno));
+    v->int3s++;
     return inject(v, VECTOR_BP);
 }
 
@@ -105,8 +105,10 @@ enum exit_action handle_internal_error(struct vcpu *v)
     bool has_bytes = s == KVM_INTERNAL_ERROR_EMULATION &&
                      (v->run->emulation_failure.flags &
                       KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES);
-    if (has_bytes && vmx_instruction(bytes, size))
+    if (has_bytes && vmx_instruction(bytes, size)) {
+        v->vmx_instructions++;
         return inject(v, VECTOR_UD);
+    }
     if (has_bytes && size && bytes[0] == INT3)
         return raise_bp(v);
     kprintf("KVM_EXIT_INTERNAL_ERROR: suberror %u (%s),", s, suberror_name(s));

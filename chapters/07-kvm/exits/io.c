@@ -96,7 +96,7 @@ enum exit_action handle_io(struct vcpu *v)
     bool in = r->io.direction == KVM_EXIT_IO_IN;
     uint8_t *data = (uint8_t *)r + r->io.data_offset;
     /* KVM chose data_offset and count within the kvm_run mapping. */
-    /* LAB kvm-io (35 points): a string instruction is one exit of count
+    /* LAB kvm-io (25 points): a string instruction is one exit of count
      * accesses: do each, size bytes at a time, with its data in the kvm_run
      * page one after the other; then the guest resumes (KVM completes an IN).
      * Graded by: test_ch07_kvm.py::test_chapter_4s_guest_runs_with_the_same_text,
