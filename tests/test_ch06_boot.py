@@ -200,13 +200,19 @@ def _multiboot_past_ram(data):
                  f"({GUEST_MEM_MIB} MiB)")
 
 
+def _no_kernel(data):
+    return data, f"the kernel module ({len(data)} bytes) is no bzImage, ELF64 vmlinux or " \
+        "multiboot kernel"
+
+
 @pytest.mark.parametrize("source, make", [
+    (DISK, _no_kernel),
     (BZIMAGE, _bzimage_no_magic),
     (BZIMAGE, _bzimage_old_protocol),
     (BZIMAGE, _bzimage_truncated),
     (MBCHECK, _multiboot_in_hole),
     (MBCHECK, _multiboot_past_ram),
-], ids=["bzimage-no-magic", "bzimage-old-protocol", "bzimage-truncated",
+], ids=["no-kernel", "bzimage-no-magic", "bzimage-old-protocol", "bzimage-truncated",
         "multiboot-segment-in-hole", "multiboot-segment-past-ram"])
 def test_hostile_kernel_is_refused_by_name(request, tmp_path, source, make):
     image, why = make(source.read_bytes())
