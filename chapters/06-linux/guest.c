@@ -82,13 +82,18 @@ uint64_t guest_ram_end(void)
     return ram_size;
 }
 
-unsigned guest_memory_map(struct map_entry map[MAP_ENTRIES])
+unsigned guest_memory_map(struct map_entry map[MAP_ENTRIES], bool reserve_boot_area)
 {
-    map[0] = (struct map_entry){0, EBDA_GPA, MAP_RAM};
-    map[1] = (struct map_entry){EBDA_GPA, EBDA_GPA + EBDA_SIZE, MAP_RESERVED};
-    map[2] = (struct map_entry){LEGACY_HOLE_START, LEGACY_HOLE_END, MAP_RESERVED};
-    map[3] = (struct map_entry){LEGACY_HOLE_END, ram_size, MAP_RAM};
-    return MAP_ENTRIES;
+    unsigned n = 0;
+    if (reserve_boot_area) {
+        map[n++] = (struct map_entry){0, BOOT_GDT_GPA, MAP_RAM};
+        map[n++] = (struct map_entry){BOOT_GDT_GPA, BOOT_AREA_END, MAP_RESERVED};
+    }
+    map[n++] = (struct map_entry){reserve_boot_area ? BOOT_AREA_END : 0, EBDA_GPA, MAP_RAM};
+    map[n++] = (struct map_entry){EBDA_GPA, EBDA_GPA + EBDA_SIZE, MAP_RESERVED};
+    map[n++] = (struct map_entry){LEGACY_HOLE_START, LEGACY_HOLE_END, MAP_RESERVED};
+    map[n++] = (struct map_entry){LEGACY_HOLE_END, ram_size, MAP_RAM};
+    return n;
 }
 
 struct blob guest_module(const char *name)
