@@ -1,10 +1,15 @@
 # SPDX-License-Identifier: MIT
 """Chapter 6's loaders under Bochs: the multiboot check kernel
 (guests/multiboot/) passes its 23 checks with what chapter 6's multiboot
-loader gives it, and kernels with a bad header or segments where they
-cannot go are refused by name before anything runs.
+loader gives it; a module that is no kernel, bzImages with a bad header,
+multiboot kernels with segments where they cannot go and an initramfs
+that would meet the kernel are refused by name before anything runs; a
+guest write to the BIOS area, which is ROM, ends the guest by name.
 
-The hostile images are made here from the real ones by patching bytes.
+The hostile images are made here from the real ones by patching bytes
+(and one multiboot kernel from scratch). The Linux boots themselves are
+tests/test_ch06_linux.py's; tests/unit/test_loader.c checks the ELF
+loader and the MP table on the host.
 """
 import struct
 
