@@ -1,10 +1,15 @@
 # SPDX-License-Identifier: MIT
 """Chapter 6's loaders under Bochs: the multiboot check kernel
 (guests/multiboot/) passes its 23 checks with what chapter 6's multiboot
-loader gives it, and kernels with a bad header or segments where they
-cannot go are refused by name before anything runs.
+loader gives it; a module that is no kernel, bzImages with a bad header,
+multiboot kernels with segments where they cannot go and an initramfs
+that would meet the kernel are refused by name before anything runs; a
+guest write to the BIOS area, which is ROM, ends the guest by name.
 
-The hostile images are made here from the real ones by patching bytes.
+The hostile images are made here from the real ones by patching bytes
+(and one multiboot kernel from scratch). The Linux boots themselves are
+tests/test_ch06_linux.py's; tests/unit/test_loader.c checks the ELF
+loader and the MP table on the host.
 """
 import struct
 
@@ -200,13 +205,19 @@ def _multiboot_past_ram(data):
                  f"({GUEST_MEM_MIB} MiB)")
 
 
+def _no_kernel(data):
+    return data, f"the kernel module ({len(data)} bytes) is no bzImage, ELF64 vmlinux or " \
+        "multiboot kernel"
+
+
 @pytest.mark.parametrize("source, make", [
+    (DISK, _no_kernel),
     (BZIMAGE, _bzimage_no_magic),
     (BZIMAGE, _bzimage_old_protocol),
     (BZIMAGE, _bzimage_truncated),
     (MBCHECK, _multiboot_in_hole),
     (MBCHECK, _multiboot_past_ram),
-], ids=["bzimage-no-magic", "bzimage-old-protocol", "bzimage-truncated",
+], ids=["no-kernel", "bzimage-no-magic", "bzimage-old-protocol", "bzimage-truncated",
         "multiboot-segment-in-hole", "multiboot-segment-past-ram"])
 def test_hostile_kernel_is_refused_by_name(request, tmp_path, source, make):
     image, why = make(source.read_bytes())

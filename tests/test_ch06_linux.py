@@ -46,6 +46,7 @@ COMMANDS = {  # what is typed at the prompt, by name
     "hvc0": f"echo {HVC0_TEXT} >/dev/hvc0",
     "vmx": "grep -c vmx /proc/cpuinfo",
     "hypervisor": "grep -o -w hypervisor /proc/cpuinfo",
+    "flags": "grep -m 1 ^flags /proc/cpuinfo",
 }
 
 pytestmark = pytest.mark.xdist_group("ch06-linux")
@@ -145,6 +146,27 @@ def test_cpuinfo_shows_no_vmx(linux):
 def test_cpuinfo_says_hypervisor(linux):
     """CPUID.1:ECX[31], the hypervisor-present bit, is set."""
     assert linux.output("hypervisor") == guest_lines(["hypervisor"])
+
+
+# Chapter 6's CPUID policy (cpuid_policy.c; row by row in tests/test_ch06_cpu.py)
+# as Linux names the features in /proc/cpuinfo: what the policy hides on
+# Bochs's haswell, and what it emulates (apic, tsc_deadline_timer,
+# hypervisor) or lets the guest use.
+HIDDEN_FLAGS = {"vmx", "monitor", "x2apic", "pdcm", "dtes64", "ds_cpl", "est", "tm2", "xtpr",
+                "mce", "mca", "dts", "acpi", "ht", "tm", "pbe", "tsc_adjust", "arch_perfmon",
+                "aperfmperf", "epb", "dtherm", "ida", "pln", "pts"}
+SHOWN_FLAGS = {"hypervisor", "apic", "tsc_deadline_timer", "arat", "pat", "xsave", "avx",
+               "avx2", "fsgsbase", "pcid", "invpcid", "rdtscp", "constant_tsc", "nonstop_tsc"}
+
+
+def test_cpuinfo_flags_follow_the_cpu_policy(linux):
+    linux.log.has("cpuid: hidden from the guest: dtes64 monitor vmx est pdcm x2apic mce dts "
+                  "acpi ht mwait dtherm aperfmperf epb tsc_adjust arch_perfmon")
+    line = " ".join(x[len(UART):] if x.startswith(UART) else x for x in linux.output("flags"))
+    assert line.startswith("flags"), line
+    flags = set(line.split(":", 1)[1].split())
+    assert not flags & HIDDEN_FLAGS, f"hidden, yet Linux has: {sorted(flags & HIDDEN_FLAGS)}"
+    assert SHOWN_FLAGS <= flags, f"missing: {sorted(SHOWN_FLAGS - flags)}"
 
 
 def test_reboot_f_ends_the_run_with_pass(linux):

@@ -35,6 +35,7 @@
 #define PTE_WRITABLE (1ull << 1)
 #define PTE_PAGE_SIZE (1ull << 7)
 #define IDENTITY_MAP_GIB 4
+#define UPPER_TABLES 2 /* the PML4 and the PDPT, before the page directories */
 #define PAGE_TABLE_ENTRIES 512
 
 static uint8_t *ram;
@@ -81,13 +82,18 @@ uint64_t guest_ram_end(void)
     return ram_size;
 }
 
-unsigned guest_memory_map(struct map_entry map[MAP_ENTRIES])
+unsigned guest_memory_map(struct map_entry map[MAP_ENTRIES], bool reserve_boot_area)
 {
-    map[0] = (struct map_entry){0, EBDA_GPA, MAP_RAM};
-    map[1] = (struct map_entry){EBDA_GPA, EBDA_GPA + EBDA_SIZE, MAP_RESERVED};
-    map[2] = (struct map_entry){LEGACY_HOLE_START, LEGACY_HOLE_END, MAP_RESERVED};
-    map[3] = (struct map_entry){LEGACY_HOLE_END, ram_size, MAP_RAM};
-    return MAP_ENTRIES;
+    unsigned n = 0;
+    if (reserve_boot_area) {
+        map[n++] = (struct map_entry){0, BOOT_GDT_GPA, MAP_RAM};
+        map[n++] = (struct map_entry){BOOT_GDT_GPA, BOOT_AREA_END, MAP_RESERVED};
+    }
+    map[n++] = (struct map_entry){reserve_boot_area ? BOOT_AREA_END : 0, EBDA_GPA, MAP_RAM};
+    map[n++] = (struct map_entry){EBDA_GPA, EBDA_GPA + EBDA_SIZE, MAP_RESERVED};
+    map[n++] = (struct map_entry){LEGACY_HOLE_START, LEGACY_HOLE_END, MAP_RESERVED};
+    map[n++] = (struct map_entry){LEGACY_HOLE_END, ram_size, MAP_RAM};
+    return n;
 }
 
 struct blob guest_module(const char *name)
@@ -109,14 +115,13 @@ void guest_entry_tables(struct guest_start *start, enum guest_mode mode)
                                   .gdt_limit = BOOT_GDT_ENTRIES * sizeof(uint64_t) - 1};
     if (mode != GUEST_LONG64)
         return;
-    /* PML4, PDPT, then the page directories, each a page. */
     uint64_t *pml4 = (uint64_t *)guest_place("the boot page tables", BOOT_PAGE_TABLES_GPA,
-                                             (2 + IDENTITY_MAP_GIB) * PAGE_SIZE);
+                                             (UPPER_TABLES + IDENTITY_MAP_GIB) * PAGE_SIZE);
     uint64_t *pdpt = pml4 + PAGE_TABLE_ENTRIES, *pd = pdpt + PAGE_TABLE_ENTRIES;
     const uint64_t table = PTE_PRESENT | PTE_WRITABLE;
     pml4[0] = (BOOT_PAGE_TABLES_GPA + PAGE_SIZE) | table;
     for (uint64_t i = 0; i < IDENTITY_MAP_GIB; i++)
-        pdpt[i] = (BOOT_PAGE_TABLES_GPA + (2 + i) * PAGE_SIZE) | table;
+        pdpt[i] = (BOOT_PAGE_TABLES_GPA + (UPPER_TABLES + i) * PAGE_SIZE) | table;
     for (uint64_t i = 0; i < IDENTITY_MAP_GIB * PAGE_TABLE_ENTRIES; i++)
         pd[i] = (i * LARGE_PAGE_SIZE) | table | PTE_PAGE_SIZE;
     start->cr3 = BOOT_PAGE_TABLES_GPA;

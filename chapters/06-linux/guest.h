@@ -6,6 +6,7 @@
  *  which refuses, by name, anything outside RAM, in the hole, or on top of
  *  another piece. */
 #pragma once
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
 #include "ept.h"
@@ -37,11 +38,12 @@
 #define BOOT_INFO_SIZE 0x1000ul
 #define BOOT_CMDLINE_GPA 0x9000ul
 #define BOOT_CMDLINE_MAX 0x1000ul     /**< with its NUL */
+#define BOOT_AREA_END (BOOT_CMDLINE_GPA + BOOT_CMDLINE_MAX)
 
 /** Guest memory map entry types: e820's and multiboot's share 1 and 2. */
 #define MAP_RAM 1u
 #define MAP_RESERVED 2u
-#define MAP_ENTRIES 4
+#define MAP_ENTRIES 6
 
 struct map_entry {
     uint64_t start, end;
@@ -66,9 +68,9 @@ struct guest_start guest_load(const struct boot_info *info, struct ept *e,
 uint8_t *guest_place(const char *what, uint64_t gpa, uint64_t size);
 /** Guest RAM's size in bytes. */
 uint64_t guest_ram_end(void);
-/** The guest's memory map, as e820 and multiboot give it; returns the
- *  entry count. */
-unsigned guest_memory_map(struct map_entry map[MAP_ENTRIES]);
+/** The guest's memory map, as e820 and multiboot give it, the loader's
+ *  own low area reserved if asked; returns the entry count. */
+unsigned guest_memory_map(struct map_entry map[MAP_ENTRIES], bool reserve_boot_area);
 /** The module named name (a blob of size 0 if absent). */
 struct blob guest_module(const char *name);
 /** Ends the run: "loader: refused: <why>". */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The I/O APIC: each input's redirection entry becomes an interrupt
  * message to the local APIC (82093AA data sheet, "Register Description";
- * Intel SDM Vol. 3A, "Message Signalled Interrupts" for what the local
- * APIC makes of it). Messages are delivered at once, so the delivery
+ * for what the local APIC makes of it, Intel SDM Vol. 3A, "Advanced
+ * Programmable Interrupt Controller (APIC)"). Messages are delivered at once, so the delivery
  * status bit always reads idle. Pure logic: vpc.c maps it at IOAPIC_BASE,
  * tests/unit tests it. */
 #include "ioapic.h"

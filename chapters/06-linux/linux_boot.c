@@ -126,7 +126,9 @@ static void fill_boot_params(uint8_t *bp, struct setup_header *h, struct blob in
     place_initrd(h, initrd);
     memcpy(bp + SETUP_HEADER_OFFSET, h, sizeof *h);
     struct map_entry map[MAP_ENTRIES];
-    unsigned n = guest_memory_map(map);
+    /* The loader's GDT, page tables, boot_params and command line are
+     * reserved: Linux is told of every area in use. */
+    unsigned n = guest_memory_map(map, true);
     struct boot_e820_entry *e820 = (struct boot_e820_entry *)(bp + BP_E820_TABLE);
     for (unsigned i = 0; i < n; i++)
         e820[i] = (struct boot_e820_entry){map[i].start, map[i].end - map[i].start, map[i].type};

@@ -48,7 +48,8 @@ static void write_info(uint64_t kernel_end, struct blob initrd, const char *cmdl
                                              BOOT_INFO_SIZE);
     struct multiboot_mmap_entry *mmap = (struct multiboot_mmap_entry *)(mbi + 1);
     struct map_entry map[MAP_ENTRIES];
-    unsigned n = guest_memory_map(map);
+    /* As GRUB's: the information is in available RAM, the kernel's to keep. */
+    unsigned n = guest_memory_map(map, false);
     for (unsigned i = 0; i < n; i++)
         mmap[i] = (struct multiboot_mmap_entry){sizeof *mmap - sizeof mmap->size, map[i].start,
                                                 map[i].end - map[i].start, map[i].type};

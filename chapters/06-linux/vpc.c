@@ -44,8 +44,10 @@ void uart_irq(bool level)
 
 void vpc_set_irq(unsigned irq, bool level)
 {
-    if (!vpc.vcpu)
-        return; /* a device reset before the machine is wired (vpc_init) */
+    uint32_t bit = irq < ISA_IRQS ? 1u << irq : 0;
+    if (!vpc.vcpu || !bit || !!(vpc.irq_lines & bit) == level)
+        return; /* not wired yet (a device reset before vpc_init), or no change */
+    vpc.irq_lines = level ? vpc.irq_lines | bit : vpc.irq_lines & ~bit;
     pic_set_irq(&vpc.pic, irq, level);
     unsigned pin = irq == IRQ_PIT ? IOAPIC_INPUT_OF_IRQ_PIT : irq;
     ioapic_set_irq(&vpc.ioapic, &vpc.lapic, pin, level);

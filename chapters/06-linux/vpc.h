@@ -28,6 +28,7 @@ struct vpc {
     struct pit pit;
     struct lapic lapic;
     struct ioapic ioapic;
+    uint32_t irq_lines; /**< the ISA lines' levels, bit n for IRQ n */
     uint64_t apic_base; /**< IA32_APIC_BASE */
     struct vcpu *vcpu;  /**< woken up (v->event_check) by every change */
 };

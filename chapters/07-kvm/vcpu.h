@@ -39,8 +39,8 @@ struct vcpu {
     uint64_t exits;            /**< returns from KVM_RUN to this process */
     uint64_t exit_counts[KVM_EXIT_REASON_COUNT];
     uint64_t exit_ns[KVM_EXIT_REASON_COUNT]; /**< time in this process per reason */
-    uint64_t int3s;            /**< INT3s KVM's emulator left here: #BP raised */
-    uint64_t vmx_instructions; /**< VMX instructions it left here: #UD raised */
+    uint64_t int3s;            /**< INT3s KVM's emulator left here: a \#BP raised */
+    uint64_t vmx_instructions; /**< VMX instructions it left here: a \#UD raised */
     int64_t deadline_ns;       /**< CLOCK_MONOTONIC at which the run ends */
     bool guest_ok;             /**< the guest ended the way it should */
     char outcome[OUTCOME_MAX]; /**< how the guest ended, in words */

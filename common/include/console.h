@@ -10,9 +10,9 @@
 void console_init(void);
 void console_putc(char c);
 /** Guest text as it comes: each of its lines starts with "prefix: ",
- *  bytes outside printable ASCII (and the backslash) print escaped
- *  (\xNN), carriage returns are dropped, a newline ends the line. A
- *  guest's partial line (a shell's prompt) shows at once. */
+ *  bytes outside printable ASCII (and the backslash) print escaped (a
+ *  backslash, x, two hex digits), carriage returns are dropped, a newline
+ *  ends the line. A guest's partial line (a shell's prompt) shows at once. */
 void console_guest_putc(const char *prefix, char c);
 /** Ends a guest line left open, so the hypervisor's own words start a
  *  line of their own (console_putc calls it): no guest text can forge them. */
