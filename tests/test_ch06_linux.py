@@ -30,7 +30,7 @@ INITRAMFS = stepvisor.LINUX / "initramfs.cpio"
 MBCHECK = stepvisor.BUILD / "guests" / "mbcheck.elf"
 # The same kernel booted natively by Bochs through GRUB, from its entry to
 # the prompt (guests/linux/README.md, console=ttyS0, 256 MB).
-NATIVE_TICKS = 584_077_215
+NATIVE_TICKS = 516_739_500
 DISK_SECTOR = 77
 HVC0_TEXT = "typed into hvc0"
 # The hypervisor prints what the guest writes to its 16550 as lines with

@@ -12,7 +12,8 @@ advances one per instruction; its debugger stops three times to read it
 (`ptime`):
 
   1. at the bzImage's entry, code32_start (0x100000): the kernel's first
-     instruction;
+     instruction, at the breakpoint's second hit (GRUB's relocator runs
+     there first);
   2. at vmlinux's startup_64, entered at its physical load address once
      the decompressor is done;
   3. at the first n_tty_poll: the interactive shell, having printed its
@@ -123,7 +124,10 @@ def measure(cmdline=DEFAULT_CMDLINE, timeout=300, model=stepvisor.DEFAULT_BOCHS_
     linux = build_linux.ensure()
     startup_64 = physical_entry(linux / "vmlinux")
     prompt = kernel_symbol(linux / "vmlinux", PROMPT_SYMBOL)
-    commands = (f"lb {CODE32_START:#x}", "continue", "ptime", "del 1",
+    # GRUB's relocator runs at code32_start first (with CS 0x08, copying
+    # the kernel into place), then enters the kernel there: the second
+    # arrival is the kernel's first instruction.
+    commands = (f"lb {CODE32_START:#x}", "continue", "continue", "ptime", "del 1",
                 f"lb {startup_64:#x}", "continue", "ptime", "del 2",
                 f"lb {prompt:#x}", "continue", "ptime", "quit")
     with start(cmdline, WORKDIR, commands, timeout, model, megs) as session:
