@@ -77,7 +77,7 @@ help:
 	@echo "  CHAPTER=N             the chapter: $(CHAPTERS)"
 	@echo "  EMU=auto|bochs|qemu   the backend; auto picks QEMU+KVM when the host has nested VT-x, else Bochs"
 	@echo "  CMDLINE=\"k=v ...\"     the hypervisor's command line, e.g. scenario=list or guest_mem=128M"
-	@echo "                        (chapter 7 runs on /dev/kvm, no emulator; CMDLINE=smp: two vCPUs)"
+	@echo "                        (chapter 7 runs on /dev/kvm, no emulator; CMDLINE=smp: two vCPUs; CMDLINE=irq: chapter 5's guest)"
 	@echo "  TIMEOUT=SECONDS       kill the emulator after this long with no verdict (default 300, none"
 	@echo "                        while you type into chapter 6; run only)"
 	@echo "  MODEL=NAME            the Bochs CPU model, e.g. corei7_skylake_x (default corei7_haswell_4770)"
