@@ -20,6 +20,10 @@ CFLAGS = ["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-fsanitize=address,u
           "-fno-sanitize-recover=all", "-Icommon/include", "-Ichapters/06-linux"]
 BINARY = ROOT / "build" / "unit" / "ch06_cpu_policy"
 HASWELL = ROOT / "tests" / "ch06_cpu" / "bochs-haswell.cpuid"
+# One test worker runs this file: its module fixtures (the policy binary,
+# the probe's boot and its artifact directory) exist once, not once per
+# worker racing on the same paths.
+pytestmark = pytest.mark.xdist_group("ch06-cpu")
 KVM = ROOT / "tests" / "ch06_cpu" / "kvm-icelake.cpuid"
 
 # enum cpu_offer (cpuid_policy.h)
