@@ -111,7 +111,8 @@ void ioapic_set_irq(struct ioapic *io, struct lapic *a, unsigned pin, bool level
      * active.
      * Graded by: test_unit.py::test_unit[test_ioapic-06-linux],
      *   test_ch06_linux.py::test_linux_boots_to_the_shell_prompt,
-     *   test_ch06_linux.py::test_a_typed_dd_reads_a_sector_of_the_virtio_disk
+     *   test_ch06_linux.py::test_a_typed_dd_reads_a_sector_of_the_virtio_disk,
+     *   test_ch06_devices.py::test_probes_find_the_pc_devices
      * Student stub:
      *     (void)io;
      *     (void)a;
