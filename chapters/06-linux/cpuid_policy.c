@@ -118,6 +118,17 @@ static bool row_applies(const struct cpuid_view *v, const struct cpuid_hide *row
 static void hide(const struct cpuid_view *v, uint32_t leaf, uint32_t subleaf,
                  struct cpuid_regs *r)
 {
+    /* LAB cpuid-policy (continued): clear the mask of every row of
+     * cpuid_hidden[] that applies (row_applies()) in its register, or in
+     * all four for CPUID_ALL.
+     * Student stub:
+     *     (void)v;
+     *     (void)leaf;
+     *     (void)subleaf;
+     *     (void)r;
+     *     run_fail("lab cpuid-policy is not done yet");
+     *     return;
+     */
     for (unsigned i = 0; i < cpuid_hidden_count; i++) {
         const struct cpuid_hide *row = &cpuid_hidden[i];
         if (!row_applies(v, row, leaf, subleaf))
@@ -126,6 +137,7 @@ static void hide(const struct cpuid_view *v, uint32_t leaf, uint32_t subleaf,
             if (row->reg == reg || row->reg == CPUID_ALL)
                 *reg_of(r, reg) &= ~row->mask;
     }
+    /* END LAB cpuid-policy */
 }
 
 bool cpuid_policy_hides(const struct cpuid_view *v, const struct cpuid_hide *row)
@@ -208,6 +220,28 @@ static void set_bit_if(uint32_t *reg, uint32_t bit, bool on)
 
 struct cpuid_regs cpuid_policy(const struct cpuid_view *v, uint32_t leaf, uint32_t subleaf)
 {
+    /* LAB cpuid-policy (20 points): the guest's answer to CPUID LEAF,
+     * SUBLEAF: the real CPU's (v->raw) with what the header comment lists
+     * changed: the stepvisor leaf; leaves past the last offered answered as
+     * the highest basic one; ECX ignored where the leaf has no sub-leaves;
+     * leaf 1 with one logical processor, APIC ID 0, the hypervisor bit,
+     * the TSC deadline timer, the APIC and OSXSAVE from the guest's CR4;
+     * leaf 4 without sharing; leaf 7's sub-leaf 0 alone, OSPKE from CR4;
+     * topology() and xsave_leaf(); then hide() the table's rows.
+     * Graded by: test_ch06_cpu.py::test_leaves_and_signature,
+     *   test_ch06_cpu.py::test_what_follows_the_guest,
+     *   test_ch06_cpu.py::test_kvm_like_without_pke,
+     *   test_ch06_cpu.py::test_the_probe_sees_the_policy
+     * Student stub:
+     *     (void)v;
+     *     (void)leaf;
+     *     (void)subleaf;
+     *     (void)hide;
+     *     (void)topology;
+     *     (void)xsave_leaf;
+     *     (void)set_bit_if;
+     *     run_fail("lab cpuid-policy is not done yet");
+     */
     uint32_t max_basic = min32(v->raw(0, 0).eax, MAX_BASIC_LEAF);
     uint32_t max_ext = min32(v->raw(LEAF_EXT_MAX, 0).eax, MAX_EXTENDED_LEAF);
     bool extended = leaf >= LEAF_EXT_MAX && leaf <= max_ext;
@@ -244,4 +278,5 @@ struct cpuid_regs cpuid_policy(const struct cpuid_view *v, uint32_t leaf, uint32
     }
     hide(v, leaf, subleaf, &r);
     return r;
+    /* END LAB cpuid-policy */
 }

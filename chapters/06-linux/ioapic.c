@@ -54,9 +54,17 @@ static void deliver(struct ioapic *io, struct lapic *a, unsigned pin)
     uint64_t e = io->redir[pin];
     unsigned mode = (unsigned)((e & IOAPIC_DELIVERY_MASK) >> IOAPIC_DELIVERY_SHIFT);
     unsigned vector = (unsigned)(e & IOAPIC_VECTOR_MASK);
+    /* LAB ioapic-redirect (continued): a masked entry sends nothing; nor
+     * does a level-triggered one whose remote IRR still waits for the EOI
+     * of its last message.
+     * Student stub:
+     *     run_fail("lab ioapic-redirect is not done yet");
+     *     bool level = e & IOAPIC_LEVEL;
+     */
     bool level = e & IOAPIC_LEVEL;
     if ((e & IOAPIC_MASKED) || (level && (e & IOAPIC_REMOTE_IRR)))
         return;
+    /* END LAB ioapic-redirect */
     switch (mode) {
     case DELIVERY_FIXED:
     case IOAPIC_DELIVERY_LOWEST:
@@ -93,6 +101,24 @@ void ioapic_set_irq(struct ioapic *io, struct lapic *a, unsigned pin, bool level
 {
     if (pin >= IOAPIC_INPUTS)
         return;
+    /* LAB ioapic-redirect (25 points): from an input's level to a message
+     * through its redirection entry: record the new level in io->lines;
+     * an edge-triggered entry sends on the edge that makes it active (its
+     * polarity: active()), a level-triggered one whenever its line is
+     * active (deliver() gates on the mask and remote IRR: write that gate
+     * too); the EOI of a level vector (ioapic_eoi, below) clears remote IRR
+     * in every entry of that vector and sends again if its line is still
+     * active.
+     * Graded by: test_unit.py::test_unit[test_ioapic-06-linux],
+     *   test_ch06_linux.py::test_linux_boots_to_the_shell_prompt,
+     *   test_ch06_linux.py::test_a_typed_dd_reads_a_sector_of_the_virtio_disk,
+     *   test_ch06_devices.py::test_probes_find_the_pc_devices
+     * Student stub:
+     *     (void)io;
+     *     (void)a;
+     *     (void)level;
+     *     run_fail("lab ioapic-redirect is not done yet");
+     */
     bool was = active(io, pin);
     io->lines = level ? io->lines | 1u << pin : io->lines & ~(1u << pin);
     bool now = active(io, pin);
@@ -100,10 +126,19 @@ void ioapic_set_irq(struct ioapic *io, struct lapic *a, unsigned pin, bool level
      * masked edge is lost, as on the 82093AA. */
     if (now && (!was || (io->redir[pin] & IOAPIC_LEVEL)))
         deliver(io, a, pin);
+    /* END LAB ioapic-redirect */
 }
 
 void ioapic_eoi(struct ioapic *io, struct lapic *a, unsigned vector)
 {
+    /* LAB ioapic-redirect (continued): the EOI broadcast.
+     * Student stub:
+     *     (void)io;
+     *     (void)a;
+     *     (void)vector;
+     *     run_fail("lab ioapic-redirect is not done yet");
+     *     return;
+     */
     for (unsigned pin = 0; pin < IOAPIC_INPUTS; pin++) {
         uint64_t e = io->redir[pin];
         if (!(e & IOAPIC_LEVEL) || (e & IOAPIC_VECTOR_MASK) != vector)
@@ -112,6 +147,7 @@ void ioapic_eoi(struct ioapic *io, struct lapic *a, unsigned vector)
         if (active(io, pin))
             deliver(io, a, pin);
     }
+    /* END LAB ioapic-redirect */
 }
 
 bool ioapic_extint_open(const struct ioapic *io, unsigned pin)

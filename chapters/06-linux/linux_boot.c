@@ -105,6 +105,16 @@ static void place_initrd(struct setup_header *h, struct blob initrd)
 {
     if (!initrd.data)
         return;
+    /* LAB boot-params (continued): place the initramfs at the highest
+     * page-aligned address where it ends below both initrd_addr_max + 1 and
+     * the end of RAM (guest_ram_end()), copy it there through guest_place()
+     * (which refuses a place that meets the kernel) and tell the kernel in
+     * ramdisk_image and ramdisk_size.
+     * Student stub:
+     *     (void)h;
+     *     run_fail("lab boot-params is not done yet");
+     *     return;
+     */
     uint64_t top = guest_ram_end();
     if (h->initrd_addr_max < top - 1)
         top = (uint64_t)h->initrd_addr_max + 1;
@@ -115,12 +125,31 @@ static void place_initrd(struct setup_header *h, struct blob initrd)
     h->ramdisk_image = (uint32_t)gpa;
     h->ramdisk_size = (uint32_t)initrd.size;
     kprintf("loader: initramfs, %lu bytes, at 0x%lx\n", initrd.size, gpa);
+    /* END LAB boot-params */
 }
 
 /* boot_params: zeroed, the setup header, the loader's fields, e820. */
 static void fill_boot_params(uint8_t *bp, struct setup_header *h, struct blob initrd,
                              const char *cmdline)
 {
+    /* LAB boot-params (30 points): fill boot_params (bp, zeroed) for the
+     * 32- and 64-bit boot protocols: the loader's fields of the setup
+     * header (type_of_loader: a loader without an assigned ID;
+     * cmd_line_ptr: place_cmdline(); the initramfs: place_initrd(), whose
+     * placement is yours too), then the header itself at its offset, then
+     * the e820 map from guest_memory_map(), reserving the loader's areas.
+     * Graded by: test_ch06_linux.py::test_linux_boots_to_the_shell_prompt,
+     *   test_ch06_linux.py::test_hvc0_output_shows_in_the_hypervisors_log,
+     *   test_ch06_boot.py::test_an_initramfs_that_meets_the_kernel_is_refused
+     * Student stub:
+     *     (void)bp;
+     *     (void)h;
+     *     (void)initrd;
+     *     (void)cmdline;
+     *     (void)place_cmdline;
+     *     (void)place_initrd;
+     *     run_fail("lab boot-params is not done yet");
+     */
     h->type_of_loader = TYPE_OF_LOADER_UNDEFINED;
     h->cmd_line_ptr = (uint32_t)place_cmdline(cmdline, h->cmdline_size);
     place_initrd(h, initrd);
@@ -133,6 +162,7 @@ static void fill_boot_params(uint8_t *bp, struct setup_header *h, struct blob in
     for (unsigned i = 0; i < n; i++)
         e820[i] = (struct boot_e820_entry){map[i].start, map[i].end - map[i].start, map[i].type};
     bp[BP_E820_ENTRIES] = (uint8_t)n;
+    /* END LAB boot-params */
 }
 
 static bool load_bzimage(struct blob k, struct blob initrd, const char *cmdline,

@@ -76,6 +76,18 @@ static uint8_t modem_lines(void)
  * (or a timeout below the FIFO's trigger level), THRE. */
 static uint8_t interrupt_id(void)
 {
+    /* LAB uart-iir (25 points): the interrupt identification: of the
+     * interrupts the IER enables, the pending one of highest priority:
+     * line status (an error not yet read from LSR), then received data
+     * (IIR_RX_DATA at or above the FIFO's trigger level, else
+     * IIR_RX_TIMEOUT), then THRE; IIR_NO_INTERRUPT when none is.
+     * Graded by: test_unit.py::test_unit[test_pc_devices-06-linux],
+     *   test_ch06_linux.py::test_linux_boots_to_the_shell_prompt,
+     *   test_ch06_linux.py::test_uname_answers_the_kernel_release
+     * Student stub:
+     *     (void)trigger_levels;
+     *     run_fail("lab uart-iir is not done yet");
+     */
     bool fifo = uart.fcr & FCR_FIFO_ENABLE;
     if ((uart.ier & IER_LINE_STATUS) && uart.lsr_errors)
         return IIR_LINE_STATUS;
@@ -89,6 +101,7 @@ static uint8_t interrupt_id(void)
     if ((uart.ier & IER_THRE) && uart.thre)
         return IIR_THRE;
     return IIR_NO_INTERRUPT;
+    /* END LAB uart-iir */
 }
 
 static void update_irq(void)
@@ -140,16 +153,7 @@ static uint8_t register_value(unsigned reg, bool dlab)
         return interrupt_id() | ((uart.fcr & FCR_FIFO_ENABLE) ? IIR_FIFOS_ENABLED : 0);
     case UART_LCR: return uart.lcr;
     case UART_MCR: return uart.mcr;
-    /* LAB uart (25 points): the line status register a polling driver
-     * reads before each byte: say the transmitter holding register and the
-     * transmitter are empty, so the driver sends at once.
-     * Graded by: test_ch04_io.py::test_uart_and_virtio_carry_the_same_text,
-     *   test_ch04_io.py::test_virtio_takes_at_least_100x_fewer_exits_per_kib
-     * Student stub:
-     *     case UART_LSR: run_fail("lab uart is not done yet");
-     */
     case UART_LSR: return UART_LSR_THR_EMPTY | UART_LSR_TX_EMPTY;
-    /* END LAB uart */
     case UART_MSR: return modem_lines();
     case UART_SCR: return uart.scr;
     default: return 0xFF;
@@ -160,6 +164,16 @@ uint8_t uart_read(unsigned reg)
 {
     bool dlab = uart.lcr & UART_LCR_DLAB;
     uint8_t value = register_value(reg, dlab);
+    /* LAB uart-iir (continued): what a read clears: RBR gives up its byte
+     * (receive_pop()); IIR, when it reports THRE, ends that interrupt (and
+     * only then: a higher one it reports stays, and THRE with it); LSR
+     * adds the receiver's half, data ready and the errors, and reading it
+     * clears the errors.
+     * Student stub:
+     *     (void)receive_pop;
+     *     run_fail("lab uart-iir is not done yet");
+     *     return value;
+     */
     /* Reading RBR takes the byte; reading IIR ends the THRE interrupt it
      * reports; LSR gets the receiver's half (data ready, overrun), and
      * reading it clears the overrun. */
@@ -171,6 +185,7 @@ uint8_t uart_read(unsigned reg)
         value |= uart.lsr_errors | (uart.rx_count ? UART_LSR_DATA_READY : 0);
         uart.lsr_errors = 0;
     }
+    /* END LAB uart-iir */
     update_irq();
     return value;
 }
@@ -188,17 +203,10 @@ void uart_write(unsigned reg, uint8_t value)
     bool dlab = uart.lcr & UART_LCR_DLAB;
     switch (reg) {
     case UART_THR:
-        /* LAB uart (continued): with DLAB set this port is the divisor
-         * latch's low byte; otherwise the byte is sent: transmit() it.
-         * Student stub:
-         *     (void)transmit;
-         *     run_fail("lab uart is not done yet");
-         */
         if (dlab)
             uart.dll = value;
         else
             transmit((char)value);
-        /* END LAB uart */
         break;
     case UART_IER:
         if (dlab) {
