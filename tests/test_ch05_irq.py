@@ -11,28 +11,31 @@ INTACT = (r"isolation: canary intact, checksum of the hypervisor's code and cons
           r"unchanged \(\d+ bytes\)")
 IDLE_EXITS_PER_TICK = 3
 
+# The exceptions the guest takes, in order, with what it saw of each.
+EXCEPTION_LINES = [
+    "guest: real mode #DE (DIV by 0): vector 0, no error code, IP at the instruction",
+    "guest: real mode #UD (UD2): vector 6, no error code, IP at the instruction",
+    "guest: real mode #BP (INT3): vector 3, no error code, IP after the INT3",
+    "guest: real mode #GP (RDMSR of an unknown MSR): vector 13, no error code, "
+    "IP at the instruction",
+    "guest: #DE (DIV by 0): vector 0, no error code, RIP at the instruction",
+    "guest: #UD (UD2): vector 6, no error code, RIP at the instruction",
+    "guest: #UD (VMXON: the virtual CPU has no VMX): vector 6, no error code, "
+    "RIP at the instruction",
+    "guest: #GP (RDMSR of an unknown MSR): vector 13, error code 0x0, RIP at the instruction",
+    "guest: #GP (MOV FS, a selector past the GDT's limit): vector 13, error code 0x7f8, "
+    "RIP at the instruction",
+    "guest: #BP (INT3): vector 3, no error code, RIP after the instruction",
+    "guest: #PF (read, page not present): vector 14, error code 0x0, CR2 0x600040, "
+    "RIP at the instruction",
+    "guest: #PF (write, page not present): vector 14, error code 0x2, CR2 0x600040, "
+    "RIP at the instruction",
+]
+
 
 def test_exceptions_arrive_with_their_vector_and_error_code(bochs):
     log = bochs(CH)
-    log.has_in_order([
-        "guest: real mode #DE (DIV by 0): vector 0, no error code, IP at the instruction",
-        "guest: real mode #UD (UD2): vector 6, no error code, IP at the instruction",
-        "guest: real mode #BP (INT3): vector 3, no error code, IP after the INT3",
-        "guest: real mode #GP (RDMSR of an unknown MSR): vector 13, no error code, "
-        "IP at the instruction",
-        "guest: #DE (DIV by 0): vector 0, no error code, RIP at the instruction",
-        "guest: #UD (UD2): vector 6, no error code, RIP at the instruction",
-        "guest: #UD (VMXON: the virtual CPU has no VMX): vector 6, no error code, "
-        "RIP at the instruction",
-        "guest: #GP (RDMSR of an unknown MSR): vector 13, error code 0x0, RIP at the instruction",
-        "guest: #GP (MOV FS, a selector past the GDT's limit): vector 13, error code 0x7f8, "
-        "RIP at the instruction",
-        "guest: #BP (INT3): vector 3, no error code, RIP after the instruction",
-        "guest: #PF (read, page not present): vector 14, error code 0x0, CR2 0x600040, "
-        "RIP at the instruction",
-        "guest: #PF (write, page not present): vector 14, error code 0x2, CR2 0x600040, "
-        "RIP at the instruction",
-    ])
+    log.has_in_order(EXCEPTION_LINES)
 
 
 def test_page_fault_during_delivery_then_the_event_again(bochs):

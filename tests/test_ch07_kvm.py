@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import stepvisor  # noqa: E402
 from conftest import Log  # noqa: E402
+from test_ch05_irq import EXCEPTION_LINES  # noqa: E402  (chapter 5's lines, the same guest)
 
 CH = "07-kvm"
 PROGRAM = ROOT / "build" / CH / "stepvisor-kvm"
@@ -282,24 +283,7 @@ def test_chapter_5s_exceptions_where_kvm_leaves_two_to_the_vmm(kvm):
     guest as a double fault (vector 8), where chapter 5's CPU delivers the
     #PF at the INT3 and then the #BP again."""
     log = kvm("irq")
-    log.has_in_order([
-        "guest: real mode #DE (DIV by 0): vector 0, no error code, IP at the instruction",
-        "guest: real mode #UD (UD2): vector 6, no error code, IP at the instruction",
-        "guest: real mode #BP (INT3): vector 3, no error code, IP after the INT3",
-        "guest: real mode #GP (RDMSR of an unknown MSR): vector 13, no error code, "
-        "IP at the instruction",
-        "guest: #DE (DIV by 0): vector 0, no error code, RIP at the instruction",
-        "guest: #UD (UD2): vector 6, no error code, RIP at the instruction",
-        "guest: #UD (VMXON: the virtual CPU has no VMX): vector 6, no error code, "
-        "RIP at the instruction",
-        "guest: #GP (RDMSR of an unknown MSR): vector 13, error code 0x0, RIP at the instruction",
-        "guest: #GP (MOV FS, a selector past the GDT's limit): vector 13, error code 0x7f8, "
-        "RIP at the instruction",
-        "guest: #BP (INT3): vector 3, no error code, RIP after the instruction",
-        "guest: #PF (read, page not present): vector 14, error code 0x0, CR2 0x600040, "
-        "RIP at the instruction",
-        "guest: #PF (write, page not present): vector 14, error code 0x2, CR2 0x600040, "
-        "RIP at the instruction",
+    log.has_in_order(EXCEPTION_LINES + [
         "guest: #PF while delivering #BP: none",
         "guest: #BP (INT3) again, on the stack the #PF handler mapped: vector 8, "
         "error code 0x0, RIP after the instruction",

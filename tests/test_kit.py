@@ -89,9 +89,10 @@ def test_each_lab_is_graded_by_tests_that_exist_and_stubs_fail_by_name():
 
 
 def test_grading_reads_a_junit_file_and_names_the_fail(tmp_path):
+    # test_a ran in an xdist group (make test's --dist loadgroup names it so).
     x = tmp_path / "r.xml"
     x.write_text('<testsuites><testsuite>'
-                 '<testcase classname="tests.test_ch01_vmxon" name="test_a"/>'
+                 '<testcase classname="tests.test_ch01_vmxon" name="test_a@group-1"/>'
                  '<testcase classname="tests.test_ch01_vmxon" name="test_b">'
                  '<failure message="expected PASS">--- last 40 lines of COM1:\n'
                  'VMXON: ...\nFAIL: lab fixed-bits is not done yet</failure></testcase>'

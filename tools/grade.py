@@ -53,7 +53,8 @@ def read_junit(path):
         message = ""
         if bad:
             message = (bad[0].get("message") or "") + "\n" + (bad[0].text or "")
-        key = (module, case.get("name"))
+        # pytest-xdist's loadgroup appends "@group" to a grouped test's name.
+        key = (module, re.sub(r"@[\w-]+$", "", case.get("name", "")))
         passed = not bad and results.get(key, (True, ""))[0]
         results[key] = (passed, message if bad else results.get(key, (True, ""))[1])
     return results
