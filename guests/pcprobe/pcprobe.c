@@ -10,7 +10,7 @@
  *               APIC's ESR; a level interrupt taken twice because its line
  *               stayed up at the first EOI, once the handler lowers it
  *   i8042       the controller's self-test
- *   reset-i8042, reset-cf9, reset-92, exit=N, poweroff, cli-hlt
+ *   reset-i8042, reset-cf9, reset-92, exit=N, poweroff, cli-hlt, compute
  *               end the machine: a reset request, the debug exit with
  *               status N, a halt with the local APIC and interrupts off,
  *               a plain halt with interrupts off
@@ -122,6 +122,17 @@ static void say(const char *probe, const char *what)
     serial_puts(probe);
     serial_puts(": ");
     serial_puts(what);
+}
+
+/* Chapter 5's watchdog took 50 million ticks with no VM exit for a hang;
+ * a kernel decompressing itself runs longer than that, interrupts off. */
+#define COMPUTE_LOOPS 40000000u /* two instructions each: 80 million */
+
+static void probe_compute(void)
+{
+    uint32_t n = COMPUTE_LOOPS;
+    __asm__ volatile("1: dec %0\n\tjnz 1b" : "+r"(n));
+    say("compute", "40000000 loops with interrupts off and no VM exit, done\n");
 }
 
 static void probe_cmos(void)
@@ -299,6 +310,7 @@ static uint32_t number(const char *s, unsigned n)
 static void run(const char *w, unsigned n)
 {
     if (word_is(w, n, "cmos")) probe_cmos();
+    else if (word_is(w, n, "compute")) probe_compute();
     else if (word_is(w, n, "fw_cfg")) probe_fw_cfg();
     else if (word_is(w, n, "ioapic")) probe_ioapic();
     else if (word_is(w, n, "i8042")) probe_i8042();
