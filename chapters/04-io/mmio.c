@@ -12,6 +12,7 @@
 #include "vmx/vmx_controls.h"
 #include "vmx/vmx_insn.h"
 #include "x86.h"
+#include "run_end.h"
 
 #define MMIO_MAX_DEVICES 4
 #define HIGH_BYTE_SHIFT 8
@@ -22,8 +23,11 @@ static unsigned device_count;
 
 void mmio_register(struct mmio_device *d)
 {
-    if (device_count < MMIO_MAX_DEVICES)
-        devices[device_count++] = d;
+    /* A device left out would turn its accesses into unexpected exits far
+     * from the cause: refuse here, by name. */
+    if (device_count == MMIO_MAX_DEVICES)
+        run_fail("mmio: no room for %s: %u MMIO devices at most", d->name, MMIO_MAX_DEVICES);
+    devices[device_count++] = d;
 }
 
 struct mmio_device *mmio_find(uint64_t gpa)

@@ -7,6 +7,7 @@
 #include "mmio.h"
 #include "exit_log.h"
 #include "printf.h"
+#include "run_end.h"
 
 #define MMIO_MAX_DEVICES 4
 #define BITS_PER_BYTE 8
@@ -16,8 +17,11 @@ static unsigned device_count;
 
 void mmio_register(struct mmio_device *d)
 {
-    if (device_count < MMIO_MAX_DEVICES)
-        devices[device_count++] = d;
+    /* A device left out would turn its accesses into unexpected exits far
+     * from the cause: refuse here, by name. */
+    if (device_count == MMIO_MAX_DEVICES)
+        run_fail("mmio: no room for %s: %u MMIO devices at most", d->name, MMIO_MAX_DEVICES);
+    devices[device_count++] = d;
 }
 
 struct mmio_device *mmio_find(uint64_t gpa)
